@@ -5,10 +5,10 @@
  * @packageDocumentation
  */
 import { GradientError } from './errors.js';
-import { shapesEqual } from './shape.js';
-import { add } from './ops/elementwise.js';
 import { onesLike } from './ops/creation.js';
-import type { GradNode, Tensor } from './tensor.js';
+import { add } from './ops/elementwise.js';
+import { shapesEqual } from './shape.js';
+import { type GradNode, type Tensor, tidy, viewOf } from './tensor.js';
 
 let gradDisabledDepth = 0;
 
@@ -31,7 +31,8 @@ export function noGrad<T>(fn: () => T): T {
  * Marks `tensor` as a leaf that requires gradients (a trainable parameter) and returns it.
  */
 export function requireGrad<T extends Tensor>(tensor: T): T {
-  if (tensor.dtype !== 'f32') throw new GradientError(`only f32 tensors can require gradients, got ${tensor}`);
+  if (tensor.dtype !== 'f32')
+    throw new GradientError(`only f32 tensors can require gradients, got ${tensor}`);
   tensor.requiresGrad = true;
   return tensor;
 }
@@ -106,7 +107,9 @@ export function gradients(
     throw new GradientError(`gradients(): output ${output} is not a scalar; pass options.seed`);
   }
   if (seed && !shapesEqual(seed.shape, output.shape)) {
-    throw new GradientError(`gradients(): seed shape [${seed.shape}] differs from output shape [${output.shape}]`);
+    throw new GradientError(
+      `gradients(): seed shape [${seed.shape}] differs from output shape [${output.shape}]`,
+    );
   }
   const run = (): (Tensor | null)[] => {
     const grads = new Map<Tensor, Tensor>();
@@ -128,8 +131,15 @@ export function gradients(
         grads.set(input, prev ? add(prev, gi) : gi);
       });
     }
-    return wrt.map((w) => grads.get(w) ?? null);
+    // Fresh tensor objects (sharing storage) so each result can be disposed on its own, even when two
+    // inputs received the very same gradient tensor or the seed itself.
+    return wrt.map((w) => {
+      const g = grads.get(w);
+      if (!g) return null;
+      const fresh = viewOf(g, g.shape, g.strides, g.offset);
+      return options.createGraph ? record(fresh, 'identity', [g], (gg) => [gg]) : fresh;
+    });
   };
-  return options.createGraph ? run() : noGrad(run);
+  // Without createGraph the backward's intermediates are garbage once the results exist: free them now.
+  return options.createGraph ? run() : noGrad(() => tidy(run));
 }
-

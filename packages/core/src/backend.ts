@@ -6,12 +6,21 @@
  * Conventions shared by all kernels:
  * - Kernels never allocate their outputs: the op layer allocates `out` with {@link Backend.alloc}
  *   and passes it in. Every `out` is a contiguous row-major view (`offset` 0) unless a kernel says otherwise.
- * - Inputs are {@link TensorView}s. Kernels documented as *strided* accept any strides (a stride of 0
- *   broadcasts an axis) and any offset; all other kernels receive contiguous inputs, flattened by the op
- *   layer to the small fixed ranks their signature gives (e.g. `[outer, n, inner]` for reductions).
- * - Extents may be 0; a kernel with nothing to do returns without touching memory.
+ * - Inputs are {@link TensorView}s. Kernels documented as *strided* accept any non-negative strides (a stride
+ *   of 0 broadcasts an axis) and any offset; all other kernels receive inputs with row-major strides but
+ *   possibly a nonzero `offset` (a slice of a larger buffer), flattened by the op layer to the small fixed
+ *   ranks their signature gives (e.g. `[outer, n, inner]` for reductions).
+ * - Extents may be 0 and `alloc(dtype, 0)` must work; a kernel with no output elements returns without
+ *   touching memory, but outputs that still have elements are written (e.g. `attentionScan` with D = 0 writes
+ *   the running max and denominator; `linearAttention` with N = 0 writes `finalState` = initial state).
+ * - `reduce`, `argmax`, `cumsum` and `cummax` accept i32 as well as f32. Overflowing f32 results are ±∞.
+ *   `pow` with a negative base and an integer exponent is real ((−2)³ = −8).
  * - f32 math follows IEEE semantics; kernels must not turn finite inputs into NaN where the
- *   mathematical result is finite (softmax of `[-Infinity, 0]` is `[0, 1]`, never NaN).
+ *   mathematical result is finite (softmax of `[-Infinity, 0]` is `[0, 1]`, never NaN). NaN inputs
+ *   propagate through `max`/`min`/`cummax`/softmax; `argmax` returns the index of the first NaN.
+ * - i32 arithmetic wraps like C/WGSL: `mul` is a 32-bit multiply, `div` truncates toward zero, and
+ *   division by zero gives 0. Converting f32 to i32 truncates toward zero, clamps to the i32 range and maps
+ *   NaN to 0 (WGSL semantics).
  * @packageDocumentation
  */
 import type { DType, TensorData } from './dtype.js';
@@ -140,19 +149,33 @@ export interface Kernels {
   /**
    * Batched matrix product `out[b] = op(a[b]) · op(b[b])` with `a: [batch, M, K]` (or `[batch, K, M]` when
    * transposed), `b: [batch, K, N]` (or `[batch, N, K]`), `out: [batch, M, N]`. Batch extents are equal.
+   * The batch stride of `a` or `b` may be 0 (one matrix shared by every batch element); other strides are
+   * contiguous. `K = 0` writes zeros.
    */
   matmul(a: TensorView, b: TensorView, out: TensorView, options: MatmulOptions): void;
   /** Reduces the middle axis of `x: [outer, n, inner]` into `out: [outer, inner]`. Empty sum is 0, empty max −∞. */
   reduce(op: ReduceOp, x: TensorView, out: TensorView): void;
-  /** Index (i32) of the first maximum along the middle axis of `x: [outer, n, inner]` → `out: [outer, inner]`. */
+  /**
+   * Index (i32) of the first maximum along the middle axis of `x: [outer, n, inner]` → `out: [outer, inner]`.
+   * `n` is at least 1 (the op layer rejects empty axes).
+   */
   argmax(x: TensorView, out: TensorView): void;
-  /** Softmax (or log-softmax when `log`) over the last axis of `x: [rows, n]`, stable for ±∞ and huge logits. */
+  /**
+   * Softmax (or log-softmax when `log`) over the last axis of `x: [rows, n]`, stable for ±∞ and huge logits.
+   * A row that is all −∞ gives zeros (softmax) or −∞ (log-softmax), never NaN.
+   */
   softmax(x: TensorView, out: TensorView, log: boolean): void;
   /**
    * Layer norm over the last axis of `x: [rows, n]`: `(x − mean) / sqrt(var + eps) · gamma + beta`
    * (biased variance). `gamma`/`beta` are `[n]` or `null` (1 and 0).
    */
-  layerNorm(x: TensorView, gamma: TensorView | null, beta: TensorView | null, eps: number, out: TensorView): void;
+  layerNorm(
+    x: TensorView,
+    gamma: TensorView | null,
+    beta: TensorView | null,
+    eps: number,
+    out: TensorView,
+  ): void;
   /** RMS norm over the last axis of `x: [rows, n]`: `x / sqrt(mean(x²) + eps) · gamma`. */
   rmsNorm(x: TensorView, gamma: TensorView | null, eps: number, out: TensorView): void;
   /**
@@ -263,7 +286,7 @@ export interface Backend {
   read(buffer: BackendBuffer, offset?: number, size?: number): Promise<TensorData>;
   /** Synchronous read, for backends whose memory is host memory. `undefined` when unsupported. */
   readonly readSync?: (buffer: BackendBuffer, offset?: number, size?: number) => TensorData;
-  /** Releases a buffer. Using it afterwards is undefined behaviour. */
+  /** Releases a buffer. Freeing twice is a no-op; using a freed buffer is an error the backend may report. */
   free(buffer: BackendBuffer): void;
   /** Live buffers and bytes; used by leak tests and memory benchmarks. */
   memoryInfo(): MemoryInfo;

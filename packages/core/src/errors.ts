@@ -53,7 +53,10 @@ export class DisposedTensorError extends AarenError {
 /** Tensors that live on different backends were mixed in one op. */
 export class BackendMismatchError extends AarenError {
   constructor(op: string, a: string, b: string) {
-    super('E_BACKEND_MISMATCH', `${op}: tensors live on different backends ('${a}' and '${b}'); move one first`);
+    super(
+      'E_BACKEND_MISMATCH',
+      `${op}: tensors live on different backends ('${a}' and '${b}'); move one first`,
+    );
   }
 }
 

@@ -4,10 +4,26 @@
  * conformance suite in `@aaren/core/testing`.
  * @packageDocumentation
  */
-export { gradients, type GradientsOptions, isGradEnabled, noGrad, record, requireGrad } from './autograd.js';
+export { type GradientsOptions, gradients, isGradEnabled, noGrad, record, requireGrad } from './autograd.js';
 export * from './backend.js';
+export { type CpuBackendOptions, cpuBackend } from './cpu/index.js';
 export * from './dtype.js';
 export * from './errors.js';
+export * from './init.js';
 export * from './ops/index.js';
+export * from './optim/index.js';
+export {
+  bernoulli,
+  createRng,
+  type MutableArrayLike,
+  RNG_ALGORITHM,
+  type Rng,
+  type RngState,
+  randomNormal,
+  randomUniform,
+  rngFromState,
+  truncatedNormal,
+} from './random.js';
+export * from './safetensors/index.js';
 export * from './shape.js';
-export { dispose, keep, Tensor, type TidyResult, tidy } from './tensor.js';
+export { dispose, keep, Tensor, tidy } from './tensor.js';

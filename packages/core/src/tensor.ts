@@ -153,7 +153,10 @@ export class Tensor {
   async item(): Promise<number> {
     const d = await this.data();
     if (d.length !== 1) {
-      throw new InvalidArgumentError('item', `tensor has ${d.length} elements (shape [${this.shape.join(', ')}]), expected 1`);
+      throw new InvalidArgumentError(
+        'item',
+        `tensor has ${d.length} elements (shape [${this.shape.join(', ')}]), expected 1`,
+      );
     }
     return d[0]!;
   }
@@ -194,9 +197,6 @@ export function materialize(x: Tensor): Tensor {
   return out;
 }
 
-/** Anything {@link tidy} can return: tensors are kept, everything else passes through. */
-export type TidyResult = Tensor | readonly TidyResult[] | { readonly [key: string]: TidyResult } | void | number | string | boolean | null | undefined;
-
 function collectTensors(value: unknown, into: Set<Tensor>): void {
   if (value instanceof Tensor) into.add(value);
   else if (Array.isArray(value)) for (const v of value) collectTensors(v, into);
@@ -216,6 +216,10 @@ export function tidy<T>(fn: () => T): T {
   let result: T;
   try {
     result = fn();
+  } catch (error) {
+    // A failed step must not leak: free everything it created before rethrowing.
+    for (const t of scope) t.dispose();
+    throw error;
   } finally {
     scopeStack.pop();
   }
@@ -225,8 +229,10 @@ export function tidy<T>(fn: () => T): T {
   const keepSet = new Set<Tensor>();
   collectTensors(result, keepSet);
   for (const t of scope) if (!keepSet.has(t)) t.dispose();
+  // Returned tensors created in this scope now belong to the enclosing one; tensors created outside
+  // (or kept) are not adopted by any scope.
   const parent = scopeStack[scopeStack.length - 1];
-  if (parent) for (const t of keepSet) if (!t.isDisposed) parent.add(t);
+  if (parent) for (const t of keepSet) if (scope.has(t) && !t.isDisposed) parent.add(t);
   return result;
 }
 

@@ -3,7 +3,7 @@
  * `packages/<name>/bench/*.bench.ts` and `tooling/*\/bench/*.bench.ts`), prints a table and writes one
  * JSON file per run to `bench-results/` (and `bench-results/latest.json`).
  */
-import { mkdirSync, readdirSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -38,14 +38,20 @@ const { values, positionals } = parseArgs({
 
 const files = positionals.length > 0 ? positionals.map((p) => resolve(p)) : findBenchFiles();
 const filter = values.filter ? new RegExp(values.filter) : undefined;
-const timing = values.quick ? { minTimeMs: 50, minReps: 1, warmup: 1 } : { minTimeMs: 400, minReps: 3, warmup: 1 };
+const timing = values.quick
+  ? { minTimeMs: 50, minReps: 1, warmup: 1 }
+  : { minTimeMs: 400, minReps: 3, warmup: 1 };
 if (values.quick) process.env.AAREN_BENCH_QUICK = '1';
 
 const all: BenchResult[] = [];
 for (const file of files) {
   const mod = (await import(pathToFileURL(file).href)) as { default: BenchSuite };
   console.log(`\n# ${relative(root, file)}`);
-  const results = await runSuite(mod.default, { ...timing, filter, onResult: (r) => console.log(formatRow(r)) });
+  const results = await runSuite(mod.default, {
+    ...timing,
+    filter,
+    onResult: (r) => console.log(formatRow(r)),
+  });
   all.push(...results);
 }
 
@@ -63,6 +69,9 @@ const target = join(values.out!, `bench-${stamp}.json`);
 const tmp = `${target}.${process.pid}.tmp`;
 writeFileSync(tmp, `${JSON.stringify(report, null, 2)}\n`);
 renameSync(tmp, target);
-writeFileSync(`${join(values.out!, 'latest.json')}.${process.pid}.tmp`, `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(
+  `${join(values.out!, 'latest.json')}.${process.pid}.tmp`,
+  `${JSON.stringify(report, null, 2)}\n`,
+);
 renameSync(`${join(values.out!, 'latest.json')}.${process.pid}.tmp`, join(values.out!, 'latest.json'));
 console.log(`\nwrote ${relative(process.cwd(), target)} (${all.length} results)`);

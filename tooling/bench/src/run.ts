@@ -4,7 +4,11 @@ import type { BenchResult, BenchSuite } from './types.js';
 /** Throughput in the case's unit for `work` done in `ms` milliseconds (giga-units for GB/s and GFLOP/s). */
 export function throughputOf(work: number, ms: number, unit: BenchResult['unit']): number {
   const perSecond = work / (ms / 1000);
-  return unit === 'GB/s' || unit === 'GFLOP/s' ? perSecond / 1e9 : unit === 'Melem/s' ? perSecond / 1e6 : perSecond;
+  return unit === 'GB/s' || unit === 'GFLOP/s'
+    ? perSecond / 1e9
+    : unit === 'Melem/s'
+      ? perSecond / 1e6
+      : perSecond;
 }
 
 /** Runs every case of `suite`, timing ours and the baseline back to back, and returns the result rows. */

@@ -37,7 +37,10 @@ export class CpuBuffer implements BackendBuffer {
   /** The elements. @throws {@link InvalidArgumentError} after {@link CpuBuffer.release}. */
   get data(): CpuArray {
     if (this.#freed) {
-      throw new InvalidArgumentError('cpu', `buffer of ${this.size} ${this.dtype} elements was used after free()`);
+      throw new InvalidArgumentError(
+        'cpu',
+        `buffer of ${this.size} ${this.dtype} elements was used after free()`,
+      );
     }
     return this.#data;
   }

@@ -95,21 +95,3 @@ export function forEachRun(shape: readonly number[], views: readonly TensorView[
     if (axis < 0) return;
   }
 }
-
-/** Whether a view is row-major contiguous (extent-1 axes may carry any stride; the offset may be nonzero). */
-export function isContiguous(view: TensorView): boolean {
-  let expected = 1;
-  for (let axis = view.shape.length - 1; axis >= 0; axis--) {
-    const extent = view.shape[axis]!;
-    if (extent !== 1 && view.strides[axis] !== expected) return false;
-    expected *= extent;
-  }
-  return true;
-}
-
-/** Number of elements of a view. */
-export function sizeOfView(view: TensorView): number {
-  let n = 1;
-  for (const d of view.shape) n *= d;
-  return n;
-}

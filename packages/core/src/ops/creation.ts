@@ -40,7 +40,12 @@ function flatten(value: NestedArray, shape: Shape, into: number[], depth = 0): v
  * @example tensor(cpu, [[1, 2], [3, 4]]) // f32 [2, 2]
  * @example tensor(cpu, new Int32Array([0, 2]), [2]) // i32 [2]
  */
-export function tensor(backend: Backend, data: TensorData | NestedArray, shape?: Shape, dtype?: DType): Tensor {
+export function tensor(
+  backend: Backend,
+  data: TensorData | NestedArray,
+  shape?: Shape,
+  dtype?: DType,
+): Tensor {
   let flat: TensorData | number[];
   let resolvedShape: Shape;
   if (ArrayBuffer.isView(data)) {
@@ -112,7 +117,13 @@ export function onesLike(like: Tensor): Tensor {
 }
 
 /** `[start, start + step, ...)` below `stop`, as a rank-1 tensor. */
-export function arange(backend: Backend, start: number, stop: number, step = 1, dtype: DType = 'f32'): Tensor {
+export function arange(
+  backend: Backend,
+  start: number,
+  stop: number,
+  step = 1,
+  dtype: DType = 'f32',
+): Tensor {
   if (step === 0) throw new InvalidArgumentError('arange', 'step must not be 0');
   const n = Math.max(0, Math.ceil((stop - start) / step));
   const data = allocTypedArray(dtype, n);

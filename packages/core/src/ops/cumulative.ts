@@ -16,7 +16,12 @@ export interface CumulativeOpOptions {
   readonly reverse?: boolean;
 }
 
-function cumulative(kind: 'cumsum' | 'cummax', x: Tensor, axis: number, options: CumulativeOpOptions): Tensor {
+function cumulative(
+  kind: 'cumsum' | 'cummax',
+  x: Tensor,
+  axis: number,
+  options: CumulativeOpOptions,
+): Tensor {
   const a = normalizeAxis(kind, axis, x.rank);
   const outer = x.shape.slice(0, a).reduce((p, d) => p * d, 1);
   const inner = x.shape.slice(a + 1).reduce((p, d) => p * d, 1);

@@ -30,7 +30,8 @@ function unary(op: UnaryOp, x: Tensor, backward?: (g: Tensor, y: Tensor) => Tens
 /** Applies a binary kernel with broadcasting, without recording a gradient. @internal */
 export function rawBinary(op: BinaryOp, a: Tensor, b: Tensor, outDType?: DType): Tensor {
   const backend = commonBackend(op, a, b);
-  if (a.dtype !== b.dtype) throw new DTypeError(op, `dtypes differ (${a.dtype} and ${b.dtype}); cast() one first`);
+  if (a.dtype !== b.dtype)
+    throw new DTypeError(op, `dtypes differ (${a.dtype} and ${b.dtype}); cast() one first`);
   const shape = broadcastShapes(op, a.shape, b.shape);
   const out = emptyTensor(backend, shape, outDType ?? a.dtype);
   if (out.size > 0) {
@@ -42,7 +43,10 @@ export function rawBinary(op: BinaryOp, a: Tensor, b: Tensor, outDType?: DType):
 /** `a + b` with broadcasting. */
 export function add(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = promote('add', a, b);
-  return record(rawBinary('add', x, y), 'add', [x, y], (g) => [sumToShape(g, x.shape), sumToShape(g, y.shape)]);
+  return record(rawBinary('add', x, y), 'add', [x, y], (g) => [
+    sumToShape(g, x.shape),
+    sumToShape(g, y.shape),
+  ]);
 }
 
 /** `a − b` with broadcasting. */
@@ -78,9 +82,7 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
   const out = rawBinary('pow', x, y);
   return record(out, 'pow', [x, y], (g) => [
     x.requiresGrad ? sumToShape(mul(g, mul(y, pow(x, sub(y, 1)))), x.shape) : null,
-    y.requiresGrad
-      ? sumToShape(mul(g, mul(out, log(where(greater(x, 0), x, 1)))), y.shape)
-      : null,
+    y.requiresGrad ? sumToShape(mul(g, mul(out, log(where(greater(x, 0), x, 1)))), y.shape) : null,
   ]);
 }
 

@@ -6,7 +6,7 @@
 export * from './creation.js';
 export * from './cumulative.js';
 export * from './elementwise.js';
-export { type TensorLike } from './internal.js';
+export type { TensorLike } from './internal.js';
 export * from './layout.js';
 export * from './matmul.js';
 export * from './nn.js';

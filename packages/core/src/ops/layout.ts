@@ -7,7 +7,14 @@
 import { record } from '../autograd.js';
 import type { TensorView } from '../backend.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
-import { assertValidShape, broadcastShapes, normalizeAxis, type Shape, shapesEqual, sizeOf } from '../shape.js';
+import {
+  assertValidShape,
+  broadcastShapes,
+  normalizeAxis,
+  type Shape,
+  shapesEqual,
+  sizeOf,
+} from '../shape.js';
 import { emptyTensor, materialize, type Tensor, viewOf } from '../tensor.js';
 import { zeros } from './creation.js';
 import { commonBackend } from './internal.js';
@@ -16,10 +23,12 @@ import { sumToShape } from './reduce.js';
 function resolveShape(op: string, size: number, shape: Shape, from: Shape): number[] {
   const out = [...shape];
   const unknown = out.indexOf(-1);
-  if (unknown !== out.lastIndexOf(-1)) throw new ShapeError(op, 'at most one extent may be -1', [from, shape]);
+  if (unknown !== out.lastIndexOf(-1))
+    throw new ShapeError(op, 'at most one extent may be -1', [from, shape]);
   if (unknown >= 0) {
     const known = out.reduce((p, d, i) => (i === unknown ? p : p * d), 1);
-    if (known === 0 || size % known !== 0) throw new ShapeError(op, 'cannot infer the -1 extent', [from, shape]);
+    if (known === 0 || size % known !== 0)
+      throw new ShapeError(op, 'cannot infer the -1 extent', [from, shape]);
     out[unknown] = size / known;
   }
   assertValidShape(op, out);
@@ -90,11 +99,9 @@ export function slice(x: Tensor, begin: readonly number[], size?: readonly numbe
   });
   starts.forEach((b, i) => {
     if (!Number.isInteger(b) || b < 0 || extents[i]! < 0 || b + extents[i]! > x.shape[i]!) {
-      throw new ShapeError(
-        'slice',
-        `axis ${i}: [${b}, ${b + extents[i]!}) is outside [0, ${x.shape[i]})`,
-        [x.shape],
-      );
+      throw new ShapeError('slice', `axis ${i}: [${b}, ${b + extents[i]!}) is outside [0, ${x.shape[i]})`, [
+        x.shape,
+      ]);
     }
   });
   const offset = x.offset + starts.reduce((o, b, i) => o + b * x.strides[i]!, 0);
@@ -155,10 +162,13 @@ export function expandDims(x: Tensor, axis: number): Tensor {
 /** Removes axes of extent 1 (all of them, or those listed). */
 export function squeeze(x: Tensor, axes?: readonly number[]): Tensor {
   const drop = new Set(
-    axes ? axes.map((a) => normalizeAxis('squeeze', a, x.rank)) : x.shape.flatMap((d, i) => (d === 1 ? [i] : [])),
+    axes
+      ? axes.map((a) => normalizeAxis('squeeze', a, x.rank))
+      : x.shape.flatMap((d, i) => (d === 1 ? [i] : [])),
   );
   for (const a of drop) {
-    if (x.shape[a] !== 1) throw new ShapeError('squeeze', `axis ${a} has extent ${x.shape[a]}, not 1`, [x.shape]);
+    if (x.shape[a] !== 1)
+      throw new ShapeError('squeeze', `axis ${a} has extent ${x.shape[a]}, not 1`, [x.shape]);
   }
   const keepAxes = x.shape.map((_, i) => i).filter((i) => !drop.has(i));
   const out = viewOf(
@@ -177,8 +187,16 @@ export function concat(xs: readonly Tensor[], axis: number): Tensor {
   const backend = commonBackend('concat', ...xs);
   const a = normalizeAxis('concat', axis, first.rank);
   for (const x of xs) {
-    if (x.rank !== first.rank || x.dtype !== first.dtype || x.shape.some((d, i) => i !== a && d !== first.shape[i])) {
-      throw new ShapeError('concat', `tensors differ outside axis ${a} (or in dtype)`, xs.map((t) => t.shape));
+    if (
+      x.rank !== first.rank ||
+      x.dtype !== first.dtype ||
+      x.shape.some((d, i) => i !== a && d !== first.shape[i])
+    ) {
+      throw new ShapeError(
+        'concat',
+        `tensors differ outside axis ${a} (or in dtype)`,
+        xs.map((t) => t.shape),
+      );
     }
   }
   const shape = [...first.shape];

@@ -20,28 +20,44 @@ interface MatrixOperand {
   temporary: Tensor | null;
 }
 
-/** Presents a `[..batch, R, C]` tensor as a `[batch, R, C]` (or transposed `[batch, C, R]`) kernel view. */
+/**
+ * Presents a `[..batch, R, C]` tensor as a `[batch, R, C]` (or transposed `[batch, C, R]`) kernel view.
+ * A tensor holding a single matrix (all batch extents 1) is shared across `batch` with batch stride 0.
+ */
 function asMatrixBatch(x: Tensor, batch: number): MatrixOperand {
   const r = x.rank;
   const rows = x.shape[r - 2]!;
   const cols = x.shape[r - 1]!;
-  const strides = x.strides;
-  const dense = contiguousStrides(x.shape);
-  const batchContiguous = (s: number) => x.shape.slice(0, r - 2).every((d, i) => d <= 1 || strides[i] === dense[i]! * s);
+  const own = x.size / Math.max(1, rows * cols);
+  const shared = own === 1 && batch !== 1 && rows * cols > 0;
+  const batchStride = (dense: number) => (shared ? 0 : dense);
   if (x.isContiguous) {
-    return { view: reshapedView(x.view('matmul'), [batch, rows, cols]), transposed: false, temporary: null };
-  }
-  // A transposed view of a contiguous [..., C, R] tensor: inner strides (1, R) and dense batch strides.
-  if ((cols <= 1 || strides[r - 2] === 1) && (rows <= 1 || strides[r - 1] === rows) && batchContiguous(1)) {
     const v = x.view('matmul');
     return {
-      view: { ...v, shape: [batch, cols, rows], strides: contiguousStrides([batch, cols, rows]) },
+      view: { ...v, shape: [batch, rows, cols], strides: [batchStride(rows * cols), cols, 1] },
+      transposed: false,
+      temporary: null,
+    };
+  }
+  // A transposed view of a contiguous [..., C, R] tensor: inner strides (1, R) and dense batch strides.
+  const strides = x.strides;
+  const dense = contiguousStrides(x.shape);
+  const batchDense = x.shape.slice(0, r - 2).every((d, i) => d <= 1 || strides[i] === dense[i]);
+  if ((cols <= 1 || strides[r - 2] === 1) && (rows <= 1 || strides[r - 1] === rows) && batchDense) {
+    const v = x.view('matmul');
+    return {
+      view: { ...v, shape: [batch, cols, rows], strides: [batchStride(rows * cols), rows, 1] },
       transposed: true,
       temporary: null,
     };
   }
   const copy = materialize(x);
-  return { view: reshapedView(copy.view('matmul'), [batch, rows, cols]), transposed: false, temporary: copy };
+  const v = copy.view('matmul');
+  return {
+    view: { ...v, shape: [batch, rows, cols], strides: [batchStride(rows * cols), cols, 1] },
+    transposed: false,
+    temporary: copy,
+  };
 }
 
 /**
@@ -56,7 +72,10 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const k = a.shape[a.rank - 1]!;
   const n = b.shape[b.rank - 1]!;
   if (b.shape[b.rank - 2] !== k) {
-    throw new ShapeError('matmul', `inner extents differ (${k} vs ${b.shape[b.rank - 2]})`, [a.shape, b.shape]);
+    throw new ShapeError('matmul', `inner extents differ (${k} vs ${b.shape[b.rank - 2]})`, [
+      a.shape,
+      b.shape,
+    ]);
   }
   const batchShape = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
   const batch = batchShape.reduce((p, d) => p * d, 1);
@@ -75,8 +94,13 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
       right.temporary?.dispose();
     }
   } else if (out.size > 0) {
-    const aB = a.rank - 2 === batchShape.length && a.shape.slice(0, -2).every((d, i) => d === batchShape[i]) ? a : broadcastTo(a, [...batchShape, m, k]);
-    const bB = b.rank - 2 === batchShape.length && b.shape.slice(0, -2).every((d, i) => d === batchShape[i]) ? b : broadcastTo(b, [...batchShape, k, n]);
+    const batchOf = (t: Tensor) => t.shape.slice(0, -2).reduce((p, d) => p * d, 1);
+    const fits = (t: Tensor) =>
+      batchOf(t) === 1 ||
+      (t.rank - 2 === batchShape.length && t.shape.slice(0, -2).every((d, i) => d === batchShape[i]));
+    // Operands with one matrix are shared (batch stride 0); other broadcasts are materialised.
+    const aB = fits(a) ? a : broadcastTo(a, [...batchShape, m, k]);
+    const bB = fits(b) ? b : broadcastTo(b, [...batchShape, k, n]);
     const left = asMatrixBatch(aB, batch);
     const right = asMatrixBatch(bB, batch);
     try {

@@ -42,9 +42,7 @@ function softmaxLast(x: Tensor, log: boolean): Tensor {
     });
   }
   return record(out, op, [x], (g) =>
-    log
-      ? [sub(g, mul(exp(out), sum(g, -1, true)))]
-      : [mul(out, sub(g, sum(mul(g, out), -1, true)))],
+    log ? [sub(g, mul(exp(out), sum(g, -1, true)))] : [mul(out, sub(g, sum(mul(g, out), -1, true)))],
   );
 }
 
@@ -98,13 +96,21 @@ export function layerNorm(x: Tensor, gamma?: Tensor | null, beta?: Tensor | null
   const out = emptyTensor(x.backend, x.shape, 'f32');
   if (out.size > 0) {
     views('layerNorm', [x, gamma, beta], ([xv, gv, bv]) => {
-      x.backend.kernels.layerNorm(reshapedView(xv!, [rows, n]), gv!, bv!, eps, reshapedView(out.view('layerNorm'), [rows, n]));
+      x.backend.kernels.layerNorm(
+        reshapedView(xv!, [rows, n]),
+        gv!,
+        bv!,
+        eps,
+        reshapedView(out.view('layerNorm'), [rows, n]),
+      );
     });
   }
   const inputs = [x, gamma, beta].filter((t): t is Tensor => !!t);
   return record(out, 'layerNorm', inputs, (g) => {
     const { xhat, rstd } = standardize(x, eps);
-    const grads: (Tensor | null)[] = [x.requiresGrad ? standardizeBackward(gamma ? mul(g, gamma) : g, xhat, rstd) : null];
+    const grads: (Tensor | null)[] = [
+      x.requiresGrad ? standardizeBackward(gamma ? mul(g, gamma) : g, xhat, rstd) : null,
+    ];
     if (gamma) grads.push(gamma.requiresGrad ? paramGrad(g, xhat, n) : null);
     if (beta) grads.push(beta.requiresGrad ? paramGrad(g, null, n) : null);
     return grads;
@@ -118,7 +124,12 @@ export function rmsNorm(x: Tensor, gamma?: Tensor | null, eps = 1e-6): Tensor {
   const out = emptyTensor(x.backend, x.shape, 'f32');
   if (out.size > 0) {
     views('rmsNorm', [x, gamma], ([xv, gv]) => {
-      x.backend.kernels.rmsNorm(reshapedView(xv!, [rows, n]), gv!, eps, reshapedView(out.view('rmsNorm'), [rows, n]));
+      x.backend.kernels.rmsNorm(
+        reshapedView(xv!, [rows, n]),
+        gv!,
+        eps,
+        reshapedView(out.view('rmsNorm'), [rows, n]),
+      );
     });
   }
   const inputs = [x, gamma].filter((t): t is Tensor => !!t);
@@ -138,7 +149,13 @@ export function rmsNorm(x: Tensor, gamma?: Tensor | null, eps = 1e-6): Tensor {
  * like layer norm, then per-channel `gamma`/`beta`. SUPRA applies it per head (groups = heads) to each
  * token's attention output.
  */
-export function groupNorm(x: Tensor, groups: number, gamma?: Tensor | null, beta?: Tensor | null, eps = 1e-5): Tensor {
+export function groupNorm(
+  x: Tensor,
+  groups: number,
+  gamma?: Tensor | null,
+  beta?: Tensor | null,
+  eps = 1e-5,
+): Tensor {
   const [rows, c] = lastAxisRows(x);
   if (!Number.isInteger(groups) || groups < 1 || c % groups !== 0) {
     throw new InvalidArgumentError('groupNorm', `${c} channels cannot be split into ${groups} groups`);
@@ -148,7 +165,14 @@ export function groupNorm(x: Tensor, groups: number, gamma?: Tensor | null, beta
   const out = emptyTensor(x.backend, x.shape, 'f32');
   if (out.size > 0) {
     views('groupNorm', [x, gamma, beta], ([xv, gv, bv]) => {
-      x.backend.kernels.groupNorm(reshapedView(xv!, [rows, c]), groups, gv!, bv!, eps, reshapedView(out.view('groupNorm'), [rows, c]));
+      x.backend.kernels.groupNorm(
+        reshapedView(xv!, [rows, c]),
+        groups,
+        gv!,
+        bv!,
+        eps,
+        reshapedView(out.view('groupNorm'), [rows, c]),
+      );
     });
   }
   const inputs = [x, gamma, beta].filter((t): t is Tensor => !!t);
@@ -156,7 +180,9 @@ export function groupNorm(x: Tensor, groups: number, gamma?: Tensor | null, beta
     const grouped = [...x.shape.slice(0, -1), groups, c / groups];
     const { xhat, rstd } = standardize(reshape(x, grouped), eps);
     const gx = reshape(gamma ? mul(g, gamma) : g, grouped);
-    const grads: (Tensor | null)[] = [x.requiresGrad ? reshape(standardizeBackward(gx, xhat, rstd), x.shape) : null];
+    const grads: (Tensor | null)[] = [
+      x.requiresGrad ? reshape(standardizeBackward(gx, xhat, rstd), x.shape) : null,
+    ];
     if (gamma) grads.push(gamma.requiresGrad ? paramGrad(g, reshape(xhat, x.shape), c) : null);
     if (beta) grads.push(beta.requiresGrad ? paramGrad(g, null, c) : null);
     return grads;
@@ -166,7 +192,8 @@ export function groupNorm(x: Tensor, groups: number, gamma?: Tensor | null, beta
 /** Embedding lookup: rows of `table: [V, D]` picked by `indices` (i32, any shape) → `[...indices.shape, D]`. */
 export function embedding(table: Tensor, indices: Tensor): Tensor {
   if (indices.dtype !== 'i32') throw new DTypeError('embedding', `indices must be i32, got ${indices.dtype}`);
-  if (table.rank !== 2) throw new ShapeError('embedding', 'table must be [V, D]', [table.shape, indices.shape]);
+  if (table.rank !== 2)
+    throw new ShapeError('embedding', 'table must be [V, D]', [table.shape, indices.shape]);
   const d = table.shape[1]!;
   const n = indices.size;
   const out = emptyTensor(table.backend, [...indices.shape, d], table.dtype);
@@ -179,7 +206,11 @@ export function embedding(table: Tensor, indices: Tensor): Tensor {
     const grad = zeros(table.backend, table.shape, 'f32');
     if (n > 0 && d > 0) {
       withContiguous('embedding', [indices, g], ([iv, gv]) => {
-        table.backend.kernels.scatterAdd(reshapedView(iv!, [n]), reshapedView(gv!, [n, d]), grad.view('embedding'));
+        table.backend.kernels.scatterAdd(
+          reshapedView(iv!, [n]),
+          reshapedView(gv!, [n, d]),
+          grad.view('embedding'),
+        );
       });
     }
     return [grad];
@@ -196,17 +227,28 @@ function ropeRaw(x: Tensor, cos: Tensor, sin: Tensor, interleaved: boolean, inve
   const d = x.shape[x.rank - 1]!;
   const t = x.shape[x.rank - 2]!;
   if (x.rank < 2 || d % 2 !== 0) throw new ShapeError('rope', 'x must be [..., T, D] with even D', [x.shape]);
-  if (cos.rank !== 2 || cos.shape[0] !== t || cos.shape[1] !== d / 2 || sin.shape.join() !== cos.shape.join()) {
+  if (
+    cos.rank !== 2 ||
+    cos.shape[0] !== t ||
+    cos.shape[1] !== d / 2 ||
+    sin.shape.join() !== cos.shape.join()
+  ) {
     throw new ShapeError('rope', `cos and sin must be [${t}, ${d / 2}]`, [x.shape, cos.shape, sin.shape]);
   }
   const rows = sizeOf(x.shape.slice(0, -2));
   const out = emptyTensor(x.backend, x.shape, 'f32');
   if (out.size > 0) {
     withContiguous('rope', [x, cos, sin], ([xv, cv, sv]) => {
-      x.backend.kernels.rope(reshapedView(xv!, [rows, t, d]), cv!, sv!, reshapedView(out.view('rope'), [rows, t, d]), {
-        interleaved,
-        inverse,
-      });
+      x.backend.kernels.rope(
+        reshapedView(xv!, [rows, t, d]),
+        cv!,
+        sv!,
+        reshapedView(out.view('rope'), [rows, t, d]),
+        {
+          interleaved,
+          inverse,
+        },
+      );
     });
   }
   return out;

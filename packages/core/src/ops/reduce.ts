@@ -3,7 +3,7 @@
  * broadcasting. Multi-axis reductions run the backend's one-axis `reduce` kernel once per axis.
  * @packageDocumentation
  */
-import { record } from '../autograd.js';
+import { noGrad, record } from '../autograd.js';
 import type { ReduceOp } from '../backend.js';
 import { ShapeError } from '../errors.js';
 import { normalizeAxis, type Shape, shapesEqual } from '../shape.js';
@@ -34,7 +34,11 @@ function reduceAxisRaw(op: ReduceOp, x: Tensor, axis: number): Tensor {
   const out = emptyTensor(x.backend, outShape, x.dtype);
   if (out.size === 0) return out;
   withContiguous(op, [x], ([xv]) => {
-    x.backend.kernels.reduce(op, reshapedView(xv!, [outer, n, inner]), reshapedView(out.view(op), [outer, inner]));
+    x.backend.kernels.reduce(
+      op,
+      reshapedView(xv!, [outer, n, inner]),
+      reshapedView(out.view(op), [outer, inner]),
+    );
   });
   return out;
 }
@@ -48,7 +52,10 @@ function reduceRaw(op: ReduceOp, x: Tensor, axes: readonly number[], keepDims: b
     cur = next;
   }
   if (keepDims) return cur;
-  return reshapeOwned(cur, x.shape.filter((_, i) => !axes.includes(i)));
+  return reshapeOwned(
+    cur,
+    x.shape.filter((_, i) => !axes.includes(i)),
+  );
 }
 
 /** Sum over `axes` (all by default). */
@@ -102,18 +109,38 @@ export function argmax(x: Tensor, axis = -1, keepDims = false): Tensor {
       );
     });
   }
-  return keepDims ? out : reshapeOwned(out, x.shape.filter((_, i) => i !== a));
+  return keepDims
+    ? out
+    : reshapeOwned(
+        out,
+        x.shape.filter((_, i) => i !== a),
+      );
 }
 
-/** `log Σ exp(x)` over `axes`, computed stably (the max is subtracted first; all −∞ gives −∞). */
+/**
+ * `log Σ exp(x)` over `axes`, computed stably (the max is subtracted first). A slice that is all −∞ gives
+ * −∞ and a zero gradient, never NaN. The gradient is `g·exp(x − lse)` (the softmax over `axes`).
+ */
 export function logSumExp(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   const ax = resolveAxes('logSumExp', axes, x.rank);
-  const m = reduceRaw('max', x, ax, true);
-  // Rows whose max is ±∞ would give NaN in x − m; shift by 0 there instead.
-  const shift = finiteOrZero(m);
-  m.dispose();
-  const lse = add(log(sum(exp(sub(x, shift)), ax, true)), shift);
-  return keepDims ? lse : reshape(lse, x.shape.filter((_, i) => !ax.includes(i)));
+  const kept = keptShape(x.shape, ax);
+  const lse = noGrad(() => {
+    const m = reduceRaw('max', x, ax, true);
+    // Rows whose max is ±∞ would give NaN in x − m; shift by 0 there instead.
+    const shift = finiteOrZero(m);
+    m.dispose();
+    return add(log(sum(exp(sub(x, shift)), ax, true)), shift);
+  });
+  const out = keepDims
+    ? lse
+    : reshapeOwned(
+        lse,
+        x.shape.filter((_, i) => !ax.includes(i)),
+      );
+  return record(out, 'logSumExp', [x], (g) => {
+    const weights = exp(sub(x, finiteOrZero(reshape(out, kept))));
+    return [mul(weights, reshape(g, kept))];
+  });
 }
 
 function finiteOrZero(t: Tensor): Tensor {

@@ -41,7 +41,10 @@ export function ropeAngles(backend: Backend, options: RopeAnglesOptions): { cos:
   const half = dim / 2;
   const inv = options.inverseFrequencies ?? ropeInverseFrequencies(dim, options.base ?? 10000);
   if (inv.length !== half) {
-    throw new InvalidArgumentError('ropeAngles', `inverseFrequencies has ${inv.length} entries, expected ${half}`);
+    throw new InvalidArgumentError(
+      'ropeAngles',
+      `inverseFrequencies has ${inv.length} entries, expected ${half}`,
+    );
   }
   const start = options.start ?? 0;
   const cos = new Float32Array(length * half);

@@ -5,13 +5,13 @@
  */
 import type { SafetensorsDType } from './dtypes.js';
 import { DEFAULT_SAFETENSORS_FILE_NAME, SafetensorsError } from './errors.js';
-import type { SafetensorsTensorInfo } from './header.js';
 import {
   bfloat16ArrayToFloat32,
   float8E4M3ToFloat32,
   float8E5M2ToFloat32,
   float16ArrayToFloat32,
 } from './half-float.js';
+import type { SafetensorsTensorInfo } from './header.js';
 
 /** A tensor read from a safetensors file, converted to an aaren dtype. */
 export type DecodedTensor =
@@ -66,9 +66,9 @@ function alignedCopy(bytes: Uint8Array, itemSize: number): ArrayBuffer {
 
 /**
  * Decodes the `info.byteLength` bytes of one tensor (exactly its bytes, at any alignment).
- * F32 is copied; F64 is rounded to f32; F16, BF16, F8_E4M3 and F8_E5M2 are widened exactly. I32 is copied;
- * I16, I8, U16 and U8 are widened; BOOL becomes 0/1 (any non-zero byte is true); I64, U64 and U32 must hold
- * values in the int32 range.
+ * F32 is copied; F64 is rounded to f32 (magnitudes beyond its range become ±Infinity); F16, BF16, F8_E4M3
+ * and F8_E5M2 are widened exactly. I32 is copied; I16, I8, U16 and U8 are widened; BOOL becomes 0/1 (any
+ * non-zero byte is true); I64, U64 and U32 must hold values in the int32 range.
  * @throws {@link SafetensorsError} `size-mismatch` when `bytes` has the wrong length, `value-out-of-range`
  *   naming the tensor, the flat index and the value when an integer does not fit in int32.
  */
@@ -144,7 +144,10 @@ export function decodeSafetensorsTensor(
         const high = words[2 * i + 1 - LOW_WORD]!;
         const fits = signed ? high === low >> 31 : high === 0 && low >= 0;
         if (!fits) {
-          outOfRange(i, (signed ? new BigInt64Array(buffer, 8 * i, 1) : new BigUint64Array(buffer, 8 * i, 1))[0]!);
+          outOfRange(
+            i,
+            (signed ? new BigInt64Array(buffer, 8 * i, 1) : new BigUint64Array(buffer, 8 * i, 1))[0]!,
+          );
         }
         out[i] = low;
       }

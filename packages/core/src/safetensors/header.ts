@@ -5,7 +5,12 @@
  * @packageDocumentation
  */
 import { formatShape } from '../errors.js';
-import { isSafetensorsDType, SAFETENSORS_DTYPES, SAFETENSORS_ITEM_SIZE, type SafetensorsDType } from './dtypes.js';
+import {
+  isSafetensorsDType,
+  SAFETENSORS_DTYPES,
+  SAFETENSORS_ITEM_SIZE,
+  type SafetensorsDType,
+} from './dtypes.js';
 import { DEFAULT_SAFETENSORS_FILE_NAME, quoteName, SafetensorsError } from './errors.js';
 import { findDuplicateKey } from './json-keys.js';
 
@@ -141,7 +146,8 @@ function validateEntry(fileName: string, name: string, raw: unknown, bufferLengt
   if (!isPlainObject(raw)) return fail(`entry must be an object, got ${describeType(raw)}`);
   for (const field of ENTRY_FIELDS) if (!Object.hasOwn(raw, field)) fail(`entry has no '${field}' field`);
   for (const key of Object.keys(raw)) {
-    if (!(ENTRY_FIELDS as readonly string[]).includes(key)) fail(`entry has an unexpected field ${JSON.stringify(key)}`);
+    if (!(ENTRY_FIELDS as readonly string[]).includes(key))
+      fail(`entry has an unexpected field ${JSON.stringify(key)}`);
   }
   const dtype = raw.dtype;
   if (typeof dtype !== 'string') return fail(`dtype must be a string, got ${describeType(dtype)}`);
@@ -159,7 +165,9 @@ function validateEntry(fileName: string, name: string, raw: unknown, bufferLengt
   }
   const offsets = raw.data_offsets;
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex)) {
-    return fail(`data_offsets must be [begin, end] with non-negative integers, got ${truncate(JSON.stringify(offsets))}`);
+    return fail(
+      `data_offsets must be [begin, end] with non-negative integers, got ${truncate(JSON.stringify(offsets))}`,
+    );
   }
   const [begin, end] = offsets as [number, number];
   const shown = `data_offsets [${begin}, ${end}]`;
@@ -248,7 +256,9 @@ export function parseSafetensorsHeader(
     json = JSON.parse(text);
   } catch (cause) {
     const why = cause instanceof Error ? `: ${truncate(cause.message)}` : '';
-    throw new SafetensorsError('invalid-json', fileName, undefined, `header is not valid JSON${why}`, { cause });
+    throw new SafetensorsError('invalid-json', fileName, undefined, `header is not valid JSON${why}`, {
+      cause,
+    });
   }
   if (!isPlainObject(json)) {
     throw new SafetensorsError(
@@ -262,11 +272,21 @@ export function parseSafetensorsHeader(
   if (duplicate !== null) {
     const [first, ...rest] = duplicate;
     if (rest.length === 0) {
-      throw new SafetensorsError('duplicate-name', fileName, first, 'name appears more than once in the header');
+      throw new SafetensorsError(
+        'duplicate-name',
+        fileName,
+        first,
+        'name appears more than once in the header',
+      );
     }
     const inner = rest.map((k) => JSON.stringify(truncate(k))).join(' → ');
     if (first === METADATA_KEY) {
-      throw new SafetensorsError('invalid-entry', fileName, undefined, `${METADATA_KEY} has duplicate key ${inner}`);
+      throw new SafetensorsError(
+        'invalid-entry',
+        fileName,
+        undefined,
+        `${METADATA_KEY} has duplicate key ${inner}`,
+      );
     }
     throw new SafetensorsError('invalid-entry', fileName, first, `entry has duplicate key ${inner}`);
   }
@@ -277,7 +297,9 @@ export function parseSafetensorsHeader(
     if (name === METADATA_KEY) metadata = validateMetadata(fileName, raw);
     else entries.push(validateEntry(fileName, name, raw, bufferLength));
   }
-  entries.sort((a, b) => a.begin - b.begin || a.end - b.end || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  entries.sort(
+    (a, b) => a.begin - b.begin || a.end - b.end || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
 
   const tensors = new Map<string, SafetensorsTensorInfo>();
   let cursor = 0;

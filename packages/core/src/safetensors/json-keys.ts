@@ -24,17 +24,20 @@ export function findDuplicateKey(text: string): string[] | null {
     const c = text.charCodeAt(i);
     if (c === 0x22 /* " */) {
       let j = i + 1;
+      let escaped = false;
       while (j < n) {
         const d = text.charCodeAt(j);
-        if (d === 0x5c /* \ */) j += 2;
-        else if (d === 0x22) break;
+        if (d === 0x5c /* \ */) {
+          escaped = true;
+          j += 2;
+        } else if (d === 0x22) break;
         else j++;
       }
       const top = frames[frames.length - 1];
       if (expectKey && top) {
         let key: string;
         try {
-          key = JSON.parse(text.slice(i, j + 1)) as string;
+          key = escaped ? (JSON.parse(text.slice(i, j + 1)) as string) : text.slice(i + 1, j);
         } catch {
           return null;
         }

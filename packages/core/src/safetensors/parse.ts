@@ -45,7 +45,12 @@ export function parseSafetensors(bytes: Uint8Array, options?: SafetensorsParseOp
   const info = (name: string): SafetensorsTensorInfo => {
     const found = header.tensors.get(name);
     if (found === undefined) {
-      throw new SafetensorsError('missing-tensor', header.fileName, name, 'no tensor of this name in the file');
+      throw new SafetensorsError(
+        'missing-tensor',
+        header.fileName,
+        name,
+        'no tensor of this name in the file',
+      );
     }
     return found;
   };

@@ -11,8 +11,8 @@ import {
   type SafetensorsWritableDType,
 } from './dtypes.js';
 import { DEFAULT_SAFETENSORS_FILE_NAME, SafetensorsError } from './errors.js';
-import { METADATA_KEY } from './header.js';
 import { float32ToBfloat16Bits, float32ToFloat16Bits } from './half-float.js';
+import { METADATA_KEY } from './header.js';
 
 /** One tensor to write. */
 export interface SafetensorsTensorInput {
@@ -158,13 +158,39 @@ function writeTensor(out: ArrayBuffer, offset: number, t: Planned): void {
   }
 }
 
+/**
+ * Position of each dtype in the reference implementation's `Dtype` enum; it lays tensors out by
+ * decreasing position (which is also decreasing item size), then by name.
+ */
+const DTYPE_ORDER: Readonly<Record<SafetensorsWritableDType, number>> = {
+  BOOL: 0,
+  U8: 4,
+  I8: 5,
+  I16: 11,
+  F16: 13,
+  BF16: 14,
+  I32: 15,
+  F32: 17,
+  F64: 19,
+  I64: 20,
+};
+
+/** Orders strings by Unicode code points (the byte order of their UTF-8, as Rust compares strings). */
 function compareNames(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.codePointAt(i)!;
+    const y = b.codePointAt(i)!;
+    if (x !== y) return x - y;
+    if (x > 0xffff) i++;
+  }
+  return a.length - b.length;
 }
 
 /**
- * Serializes tensors to safetensors bytes. Like the reference implementation, tensors are laid out by
- * decreasing item size then by name, and the JSON header is padded with spaces to a multiple of 8 bytes,
+ * Serializes tensors to safetensors bytes, byte for byte as Python's `safetensors` does (for metadata with
+ * at most one key; the reference orders several keys randomly, this writer sorts them): tensors laid out by
+ * dtype (larger items first) then by name, and the JSON header padded with spaces to a multiple of 8 bytes,
  * so every tensor's data is aligned to its item size.
  * @example
  * const bytes = serializeSafetensors(
@@ -181,9 +207,7 @@ export function serializeSafetensors(
   const fileName = options?.fileName ?? DEFAULT_SAFETENSORS_FILE_NAME;
   const entries = tensors instanceof Map ? [...tensors.entries()] : Object.entries(tensors);
   const planned = entries.map(([name, input]) => plan(fileName, name, input));
-  planned.sort(
-    (a, b) => SAFETENSORS_ITEM_SIZE[b.dtype] - SAFETENSORS_ITEM_SIZE[a.dtype] || compareNames(a.name, b.name),
-  );
+  planned.sort((a, b) => DTYPE_ORDER[b.dtype] - DTYPE_ORDER[a.dtype] || compareNames(a.name, b.name));
   let cursor = 0;
   for (const t of planned) {
     t.begin = cursor;

@@ -40,7 +40,13 @@ export interface AllCloseReport {
 }
 
 /** Whether one pair of numbers is within tolerance (infinities equal exactly, NaN per `equalNan`). */
-export function isClose(actual: number, expected: number, rtol: number, atol: number, equalNan = true): boolean {
+export function isClose(
+  actual: number,
+  expected: number,
+  rtol: number,
+  atol: number,
+  equalNan = true,
+): boolean {
   if (Number.isNaN(expected) || Number.isNaN(actual)) {
     return equalNan && Number.isNaN(expected) && Number.isNaN(actual);
   }

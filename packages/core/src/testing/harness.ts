@@ -9,7 +9,7 @@ import type { Backend, BackendBuffer, TensorView } from '../backend.js';
 import type { DType, TensorData } from '../dtype.js';
 import { allocTypedArray } from '../dtype.js';
 import { expectAllClose, type Tolerance } from './all-close.js';
-import { createTestRng, hashString, type TestRng } from './test-rng.js';
+import { createTestRng, hashString, type RandomShapeOptions, randomShape, type TestRng } from './test-rng.js';
 import type { ToleranceKey } from './tolerances.js';
 
 /**
@@ -95,7 +95,11 @@ export interface RandomLayoutOptions {
  * A random non-contiguous layout for `shape`: with probability ½ each, a permuted axis order, padding
  * (the view is a slice), a nonzero offset and (when allowed) broadcast axes.
  */
-export function randomLayout(rng: TestRng, shape: readonly number[], options: RandomLayoutOptions = {}): Layout {
+export function randomLayout(
+  rng: TestRng,
+  shape: readonly number[],
+  options: RandomLayoutOptions = {},
+): Layout {
   const rank = shape.length;
   const order = rng.bool() ? rng.permutation(rank) : undefined;
   const padding = rng.bool() ? shape.map(() => rng.int(0, 2)) : undefined;
@@ -151,6 +155,7 @@ export class KernelHarness {
   readonly backend: Backend;
   private readonly tracked: Tracked[] = [];
 
+  /** A harness allocating on `backend`. */
   constructor(backend: Backend) {
     this.backend = backend;
   }
@@ -200,7 +205,12 @@ export class KernelHarness {
    */
   input(dtype: DType, shape: readonly number[], source: ValueSource, layout: Layout = {}): HostView {
     const placed = this.place(dtype, shape, layout, INPUT_PADDING[dtype], source);
-    this.tracked.push({ buffer: placed.view.buffer, initial: placed.data, kind: 'input', views: [placed.view] });
+    this.tracked.push({
+      buffer: placed.view.buffer,
+      initial: placed.data,
+      kind: 'input',
+      views: [placed.view],
+    });
     return { view: placed.view, values: placed.values };
   }
 
@@ -210,7 +220,12 @@ export class KernelHarness {
    */
   output(dtype: DType, shape: readonly number[], options: OutputOptions = {}): TensorView {
     const placed = this.place(dtype, shape, options.layout ?? {}, OUTPUT_SENTINEL[dtype], options.init);
-    this.tracked.push({ buffer: placed.view.buffer, initial: placed.data, kind: 'output', views: [placed.view] });
+    this.tracked.push({
+      buffer: placed.view.buffer,
+      initial: placed.data,
+      kind: 'output',
+      views: [placed.view],
+    });
     return placed.view;
   }
 
@@ -228,8 +243,8 @@ export class KernelHarness {
   }
 
   /**
-   * Reads `view` and checks it against `expected` (logical row-major) within `tol`, then checks that every
-   * element of the buffer outside the view still holds its initial value.
+   * Reads `view` and checks it against `expected` (logical row-major, rounded to the view's dtype) within
+   * `tol`, then checks that every element of the buffer outside the view still holds its initial value.
    */
   async expectView(
     view: TensorView,
@@ -244,7 +259,9 @@ export class KernelHarness {
       actual[flat] = data[address]!;
       inside[address] = 1;
     });
-    expectAllClose(actual, expected, { ...tol, shape: view.shape }, `${label} (${describeView(view)})`);
+    // The exact result rounded to the output dtype is what a correct kernel stores (f32 overflow is ±∞).
+    const rounded = Float64Array.from(expected, (e) => (view.dtype === 'f32' ? Math.fround(e) : e));
+    expectAllClose(actual, rounded, { ...tol, shape: view.shape }, `${label} (${describeView(view)})`);
     const entry = this.tracked.find((t) => t.buffer === view.buffer);
     if (entry) {
       for (let i = 0; i < data.length; i++) {
@@ -311,4 +328,42 @@ export function kernelTest(
       h.dispose();
     }
   });
+}
+
+/**
+ * The layout of case `c` of a strided-kernel test: 0 contiguous, 1 transposed (reversed axis order) at an
+ * offset, 2 a padded slice at an offset with axis 0 broadcast (when allowed), from 3 on random.
+ */
+export function caseLayout(
+  rng: TestRng,
+  shape: readonly number[],
+  c: number,
+  options: RandomLayoutOptions = {},
+): Layout {
+  const rank = shape.length;
+  if (c === 0) return {};
+  if (c === 1) return { order: shape.map((_, i) => rank - 1 - i), offset: 2 };
+  if (c === 2) {
+    return {
+      padding: shape.map(() => 1),
+      offset: 1,
+      broadcast: options.broadcast ? shape.map((_, i) => i === 0) : undefined,
+    };
+  }
+  return randomLayout(rng, shape, options);
+}
+
+/**
+ * The fixed edge-case problems `fixed` followed by `count` random ones of the same rank, drawn with
+ * {@link randomShape} and mapped through `map` (e.g. to make an extent even).
+ */
+export function withRandomShapes<T extends readonly number[]>(
+  fixed: readonly T[],
+  rng: TestRng,
+  count: number,
+  options: RandomShapeOptions = {},
+  map: (shape: number[]) => T = (shape) => shape as unknown as T,
+): T[] {
+  const rank = fixed[0]?.length ?? 0;
+  return [...fixed, ...Array.from({ length: count }, () => map(randomShape(rng, rank, options)))];
 }

@@ -24,21 +24,24 @@ export type ToleranceKey =
  *
  * | key               | rtol   | atol   | kernels                                                        |
  * | ----------------- | ------ | ------ | -------------------------------------------------------------- |
- * | `elementwise`     | 1e-5   | 1e-6   | arithmetic unary/binary ops, where, fill, copy (exact ops too)  |
- * | `transcendental`  | 1e-5   | 1e-6   | exp, log, sqrt, rsqrt, sin, cos, tanh, sigmoid, gelu, erf, pow… |
+ * | `elementwise`     | 1e-5   | 1e-6   | neg, abs, sign, reciprocal, square, relu, step; add…minimum     |
+ * | `transcendental`  | 1e-5   | 1e-6   | exp, log, sqrt, rsqrt, sin, cos, tanh, sigmoid, gelu(Tanh),     |
+ * |                   |        |        | silu, softplus, erf; pow                                        |
  * | `matmul`          | 1e-5   | 1e-5   | matmul; both scaled by `√max(K, 1)`                             |
- * | `reduce`          | 1e-5   | 1e-5   | reduce (sum/max/min)                                            |
+ * | `reduce`          | 1e-5   | 1e-5   | reduce `sum` (f32)                                              |
  * | `softmax`         | 1e-5   | 1e-6   | softmax, log-softmax                                            |
  * | `norm`            | 1e-4   | 1e-5   | layerNorm, rmsNorm, groupNorm                                   |
- * | `rope`            | 1e-5   | 1e-6   | rope                                                            |
- * | `scan`            | 1e-4   | 1e-5   | cumsum, cummax, scatterAdd                                      |
- * | `attentionScan`   | 1e-4   | 1e-5   | attentionScan (out, max, denominator)                           |
- * | `linearAttention` | 1e-4   | 1e-5   | linearAttention (out, final state)                              |
+ * | `rope`            | 1e-5   | 1e-6   | rope (inverse ∘ forward: 4× these)                              |
+ * | `scan`            | 1e-4   | 1e-5   | cumsum, scatterAdd                                              |
+ * | `attentionScan`   | 1e-4   | 1e-5   | attentionScan out and denominator                               |
+ * | `linearAttention` | 1e-4   | 1e-5   | linearAttention out and final state                             |
  * | `backward`        | 1e-4   | 1e-4   | attentionScanBackward, linearAttentionBackward                  |
  *
- * Integer results (argmax, i32 arithmetic, comparisons, f32→i32 conversion) and values that are exact in
- * f32 (maxima, copies) are compared exactly regardless of this table. Backends with lower precision (f16
- * storage, fast-math intrinsics) pass looser values through `describeBackend`'s `tolerance` option.
+ * Results every correct backend produces bit for bit are compared exactly ({@link EXACT}) regardless of
+ * this table: all i32 results, comparisons, `where`, `fill`, `copy` (including f32→i32), `gather`,
+ * `argmax`, reduce `max`/`min`, `cummax` and the attention scan's running max. Expected values are rounded
+ * to f32 before comparing (so an f32 overflow must give ±∞). Backends with lower precision (f16 storage,
+ * fast-math intrinsics) pass looser values through `describeBackend`'s `tolerance` option.
  */
 export const DEFAULT_TOLERANCES: Readonly<Record<ToleranceKey, Tolerance>> = {
   elementwise: { rtol: 1e-5, atol: 1e-6 },

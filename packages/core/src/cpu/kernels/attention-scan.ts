@@ -46,7 +46,7 @@ export function attentionScan(
       const vi = values.offset + (r * N + k) * D;
       const oi = out.offset + (r * N + k) * D;
       if (s !== NEG_INF) {
-        const mNext = s > m ? s : m;
+        const mNext = Math.max(s, m);
         // e^{m − m'} is 0 while the prefix is still empty (m = −∞); guard it to avoid −∞ − (−∞).
         const keep = m === NEG_INF ? 0 : Math.exp(m - mNext);
         const add = Math.exp(s - mNext);

@@ -31,7 +31,7 @@ function cumulative(combine: Combine, x: TensorView, out: TensorView, options: C
       } else {
         for (let j = 0; j < inner; j++) {
           const v = xd[xi + j]!;
-          if (v > acc[j]! || v !== v) acc[j] = v;
+          if (v > acc[j]! || Number.isNaN(v)) acc[j] = v;
         }
       }
       if (!exclusive) for (let j = 0; j < inner; j++) od[oi + j] = acc[j]!;

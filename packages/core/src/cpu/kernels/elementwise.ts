@@ -16,7 +16,16 @@ const INT32_MAX = 2147483647;
 const INT32_MIN = -2147483648;
 
 /** Applies a unary op to a run of `n` elements: `o[oi + e·os] = op(x[xi + e·xs])`. */
-function unaryRun(op: UnaryOp, x: CpuArray, xi: number, xs: number, o: CpuArray, oi: number, os: number, n: number) {
+function unaryRun(
+  op: UnaryOp,
+  x: CpuArray,
+  xi: number,
+  xs: number,
+  o: CpuArray,
+  oi: number,
+  os: number,
+  n: number,
+) {
   switch (op) {
     case 'neg':
       for (let e = 0; e < n; e++, xi += xs, oi += os) o[oi] = -x[xi]!;
@@ -61,11 +70,8 @@ function unaryRun(op: UnaryOp, x: CpuArray, xi: number, xs: number, o: CpuArray,
       for (let e = 0; e < n; e++, xi += xs, oi += os) o[oi] = sigmoid(x[xi]!);
       return;
     case 'relu':
-      // `v < 0 ? 0 : v` keeps NaN as NaN.
-      for (let e = 0; e < n; e++, xi += xs, oi += os) {
-        const v = x[xi]!;
-        o[oi] = v < 0 ? 0 : v;
-      }
+      // Math.max keeps NaN as NaN.
+      for (let e = 0; e < n; e++, xi += xs, oi += os) o[oi] = Math.max(x[xi]!, 0);
       return;
     case 'step':
       for (let e = 0; e < n; e++, xi += xs, oi += os) o[oi] = x[xi]! > 0 ? 1 : 0;
@@ -199,7 +205,8 @@ export function where(cond: TensorView, a: TensorView, b: TensorView, out: Tenso
     const as = step[1]!;
     const bs = step[2]!;
     const os = step[3]!;
-    for (let e = 0; e < n; e++, ci += cs, ai += as, bi += bs, oi += os) od[oi] = cd[ci] !== 0 ? ad[ai]! : bd[bi]!;
+    for (let e = 0; e < n; e++, ci += cs, ai += as, bi += bs, oi += os)
+      od[oi] = cd[ci] !== 0 ? ad[ai]! : bd[bi]!;
   });
 }
 
@@ -231,10 +238,9 @@ export function copy(x: TensorView, out: TensorView): void {
     const xs = step[0]!;
     const os = step[1]!;
     if (saturate) {
-      for (let e = 0; e < n; e++, xi += xs, oi += os) {
-        const v = xd[xi]!;
-        od[oi] = v >= INT32_MAX ? INT32_MAX : v <= INT32_MIN ? INT32_MIN : v;
-      }
+      // NaN survives the clamp and is stored as 0.
+      for (let e = 0; e < n; e++, xi += xs, oi += os)
+        od[oi] = Math.min(Math.max(xd[xi]!, INT32_MIN), INT32_MAX);
     } else if (xs === 1 && os === 1 && x.dtype === out.dtype) {
       od.set(xd.subarray(xi, xi + n), oi);
     } else {

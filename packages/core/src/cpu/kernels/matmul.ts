@@ -123,7 +123,8 @@ function gemm(
       const b1 = b0 + N;
       const b2 = b1 + N;
       const b3 = b2 + N;
-      for (let j = 0; j < N; j++) acc[j]! += x0 * b[b0 + j]! + x1 * b[b1 + j]! + x2 * b[b2 + j]! + x3 * b[b3 + j]!;
+      for (let j = 0; j < N; j++)
+        acc[j]! += x0 * b[b0 + j]! + x1 * b[b1 + j]! + x2 * b[b2 + j]! + x3 * b[b3 + j]!;
     }
     for (; k < K; k++) {
       const x = a[r0 + k * aCol]!;
@@ -159,11 +160,11 @@ export function matmul(a: TensorView, b: TensorView, out: TensorView, options: M
     bK !== K ||
     bN !== N
   ) {
-    throw new ShapeError('matmul', `inner or batch extents do not match (transposeA=${transposeA}, transposeB=${transposeB})`, [
-      a.shape,
-      b.shape,
-      out.shape,
-    ]);
+    throw new ShapeError(
+      'matmul',
+      `inner or batch extents do not match (transposeA=${transposeA}, transposeB=${transposeB})`,
+      [a.shape, b.shape, out.shape],
+    );
   }
   if (batch === 0 || M === 0 || N === 0) return;
   const ad = arrayOf(a);

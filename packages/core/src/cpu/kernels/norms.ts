@@ -73,7 +73,8 @@ export function layerNorm(
   const od = arrayOf(out);
   const g = affineOf(gamma);
   const b = affineOf(beta);
-  for (let r = 0; r < rows; r++) normalizeSpan(xd, x.offset + r * n, od, out.offset + r * n, n, true, eps, g, b, 0);
+  for (let r = 0; r < rows; r++)
+    normalizeSpan(xd, x.offset + r * n, od, out.offset + r * n, n, true, eps, g, b, 0);
 }
 
 /** RMS norm over the last axis of `x: [rows, n]`: `x / sqrt(mean(x²) + eps)·gamma` (`gamma`: `[n]` or `null`). */
@@ -83,7 +84,8 @@ export function rmsNorm(x: TensorView, gamma: TensorView | null, eps: number, ou
   const xd = arrayOf(x);
   const od = arrayOf(out);
   const g = affineOf(gamma);
-  for (let r = 0; r < rows; r++) normalizeSpan(xd, x.offset + r * n, od, out.offset + r * n, n, false, eps, g, null, 0);
+  for (let r = 0; r < rows; r++)
+    normalizeSpan(xd, x.offset + r * n, od, out.offset + r * n, n, false, eps, g, null, 0);
 }
 
 /**
@@ -101,7 +103,10 @@ export function groupNorm(
 ): void {
   const [rows = 0, C = 0] = x.shape;
   if (!Number.isInteger(groups) || groups <= 0 || C % groups !== 0) {
-    throw new InvalidArgumentError('groupNorm', `groups = ${groups} must be a positive divisor of the ${C} channels`);
+    throw new InvalidArgumentError(
+      'groupNorm',
+      `groups = ${groups} must be a positive divisor of the ${C} channels`,
+    );
   }
   if (rows === 0 || C === 0) return;
   const xd = arrayOf(x);

@@ -11,7 +11,10 @@ import { arrayOf } from '../buffer.js';
 function dims3(op: string, x: TensorView): [number, number, number] {
   const [outer, n, inner] = x.shape;
   if (x.shape.length !== 3 || outer === undefined || n === undefined || inner === undefined) {
-    throw new InvalidArgumentError(op, `expected a rank-3 [outer, n, inner] view, got rank ${x.shape.length}`);
+    throw new InvalidArgumentError(
+      op,
+      `expected a rank-3 [outer, n, inner] view, got rank ${x.shape.length}`,
+    );
   }
   return [outer, n, inner];
 }
@@ -37,12 +40,12 @@ export function reduce(op: ReduceOp, x: TensorView, out: TensorView): void {
       } else if (op === 'max') {
         for (let j = 0; j < inner; j++) {
           const v = xd[row + j]!;
-          if (v > acc[j]! || v !== v) acc[j] = v;
+          if (v > acc[j]! || Number.isNaN(v)) acc[j] = v;
         }
       } else {
         for (let j = 0; j < inner; j++) {
           const v = xd[row + j]!;
-          if (v < acc[j]! || v !== v) acc[j] = v;
+          if (v < acc[j]! || Number.isNaN(v)) acc[j] = v;
         }
       }
     }
@@ -67,7 +70,7 @@ export function argmax(x: TensorView, out: TensorView): void {
       let bestValue = Number.NEGATIVE_INFINITY;
       for (let i = 0; i < n; i++) {
         const v = xd[base + i * inner + j]!;
-        if (v !== v) {
+        if (Number.isNaN(v)) {
           best = i;
           break;
         }

@@ -13,7 +13,13 @@ import { arrayOf } from '../buffer.js';
  * `inverse`). Pairs are `(j, j + D/2)`, or `(2j, 2j + 1)` when `interleaved`.
  * @throws {@link InvalidArgumentError} when `D` is odd.
  */
-export function rope(x: TensorView, cos: TensorView, sin: TensorView, out: TensorView, options: RopeOptions): void {
+export function rope(
+  x: TensorView,
+  cos: TensorView,
+  sin: TensorView,
+  out: TensorView,
+  options: RopeOptions,
+): void {
   const [rows = 0, T = 0, D = 0] = x.shape;
   if (D % 2 !== 0) throw new InvalidArgumentError('rope', `the feature extent D = ${D} must be even`);
   if (rows === 0 || T === 0 || D === 0) return;

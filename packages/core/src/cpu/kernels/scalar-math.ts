@@ -8,6 +8,12 @@ const TWO_OVER_SQRT_PI = 1.1283791670955126;
 const SQRT1_2 = Math.SQRT1_2;
 const SQRT_2_OVER_PI = 0.7978845608028654;
 
+/** Coefficients (in powers of t, lowest first) of the exponent of Numerical Recipes' `erfcc`. */
+const ERFC_COEFFICIENTS = [
+  -1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807, -1.13520398, 1.48851587,
+  -0.82215223, 0.17087277,
+];
+
 /**
  * Complementary error function `erfc(x) = 1 − erf(x)` with relative error below 1.2e-7 everywhere
  * (Chebyshev fit, Numerical Recipes `erfcc`), so `erfc` of large positive `x` keeps its tiny value.
@@ -15,21 +21,9 @@ const SQRT_2_OVER_PI = 0.7978845608028654;
 export function erfc(x: number): number {
   const z = Math.abs(x);
   const t = 1 / (1 + 0.5 * z);
-  const r =
-    t *
-    Math.exp(
-      -z * z -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t *
-                  (0.09678418 +
-                    t *
-                      (-0.18628806 +
-                        t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
+  let poly = 0;
+  for (let i = ERFC_COEFFICIENTS.length - 1; i >= 0; i--) poly = poly * t + ERFC_COEFFICIENTS[i]!;
+  const r = t * Math.exp(-z * z + poly);
   return x >= 0 ? r : 2 - r;
 }
 

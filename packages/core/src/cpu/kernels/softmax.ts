@@ -23,7 +23,7 @@ export function softmax(x: TensorView, out: TensorView, log: boolean): void {
     let max = Number.NEGATIVE_INFINITY;
     for (let j = 0; j < n; j++) {
       const v = xd[xi + j]!;
-      if (v > max || v !== v) max = v;
+      if (v > max || Number.isNaN(v)) max = v;
     }
     if (max === Number.NEGATIVE_INFINITY) {
       od.fill(log ? Number.NEGATIVE_INFINITY : 0, oi, oi + n);

@@ -4,7 +4,11 @@
  */
 
 /** `out[i, :] = table[indices[i], :]` with `table: [V, D]`; returns `[n, D]`. */
-export function gatherReference(table: ArrayLike<number>, d: number, indices: ArrayLike<number>): Float64Array {
+export function gatherReference(
+  table: ArrayLike<number>,
+  d: number,
+  indices: ArrayLike<number>,
+): Float64Array {
   const n = indices.length;
   const out = new Float64Array(n * d);
   for (let i = 0; i < n; i++) {
