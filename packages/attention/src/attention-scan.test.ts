@@ -21,7 +21,10 @@ const MASK_B2_N9 = [1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1];
 
 const cases: [string, ProblemSpec][] = [
   ['shared query [H, d]', { batch: 2, heads: 3, length: 17, dim: 5, valueDim: 4, seed: 1 }],
-  ['per-batch query [B, H, d]', { batch: 2, heads: 2, length: 11, dim: 3, valueDim: 6, perBatchQuery: true, seed: 2 }],
+  [
+    'per-batch query [B, H, d]',
+    { batch: 2, heads: 2, length: 11, dim: 3, valueDim: 6, perBatchQuery: true, seed: 2 },
+  ],
   ['padding mask', { batch: 2, heads: 2, length: 9, dim: 4, valueDim: 3, mask: MASK_B2_N9, seed: 3 }],
   ['custom scale', { batch: 1, heads: 2, length: 13, dim: 4, valueDim: 2, scale: 2.5, seed: 4 }],
   ['single token', { batch: 1, heads: 1, length: 1, dim: 2, valueDim: 2, seed: 5 }],
@@ -45,6 +48,22 @@ describe('attentionScan', () => {
     expectClose(quadratic, reference.causalAttention(p.input), VALUE_TOL, 'quadratic vs oracle');
   });
 
+  it.each(['sequential', 'blockwise', 'blelloch', 'hillis-steele'] as const)(
+    'equals a scan of the attention monoid of @aaren/scan (%s)',
+    (algorithm) => {
+      const p = makeProblem(cases[2]![1]);
+      const { q, k, v, mask } = p.tensors();
+      const { batch, heads, length, valueDim } = p.spec;
+      const scores = reference.referenceScores(p.input);
+      const expected = reference.attentionScanMonoid(scores, p.v, batch * heads, length, valueDim, {
+        algorithm,
+        blockSize: 4,
+      });
+      expectClose(expected, reference.causalAttention(p.input), { rtol: 1e-12, atol: 1e-14 }, 'monoid vs quadratic');
+      expectClose(read(attentionScan(q, k, v, { mask })), expected, VALUE_TOL, 'attentionScan vs monoid');
+    },
+  );
+
   it('outputs 0 for a fully masked prefix and the last real output on right padding', () => {
     const p = makeProblem({ batch: 2, heads: 1, length: 9, dim: 2, valueDim: 2, mask: MASK_B2_N9, seed: 6 });
     const { q, k, v, mask } = p.tensors();
@@ -53,7 +72,8 @@ describe('attentionScan', () => {
     const b1 = 9 * 2;
     expect(Array.from(out.slice(b1, b1 + 4))).toEqual([0, 0, 0, 0]);
     // Batch 0 ends with three padded tokens: each repeats the output of token 5.
-    for (let t = 6; t < 9; t++) expect(Array.from(out.slice(t * 2, t * 2 + 2))).toEqual(Array.from(out.slice(10, 12)));
+    for (let t = 6; t < 9; t++)
+      expect(Array.from(out.slice(t * 2, t * 2 + 2))).toEqual(Array.from(out.slice(10, 12)));
   });
 
   it('accepts i32 masks', () => {
@@ -73,10 +93,18 @@ describe('attentionScan', () => {
     const v = f32(new Float32Array(2 * 3 * 4 * 6), [2, 3, 4, 6]);
     const q = f32(new Float32Array(15), [3, 5]);
     expect(() => attentionScan(f32(new Float32Array(12), [3, 4]), k, v)).toThrow(AttentionShapeError);
-    expect(() => attentionScan(f32(new Float32Array(12), [3, 4]), k, v)).toThrow(/attentionScan: q must be \[H, d\]/);
-    expect(() => attentionScan(q, k, f32(new Float32Array(36), [2, 3, 3, 2]))).toThrow(/attentionScan: v must be/);
-    expect(() => attentionScan(q, f32(new Float32Array(60), [3, 4, 5]), v)).toThrow(/k must be \[B, H, N, d\]/);
-    expect(() => attentionScan(q, k, v, { mask: f32([1, 1, 1], [1, 3]) })).toThrow(/options.mask must be \[2, 4\]/);
+    expect(() => attentionScan(f32(new Float32Array(12), [3, 4]), k, v)).toThrow(
+      /attentionScan: q must be \[H, d\]/,
+    );
+    expect(() => attentionScan(q, k, f32(new Float32Array(36), [2, 3, 3, 2]))).toThrow(
+      /attentionScan: v must be/,
+    );
+    expect(() => attentionScan(q, f32(new Float32Array(60), [3, 4, 5]), v)).toThrow(
+      /k must be \[B, H, N, d\]/,
+    );
+    expect(() => attentionScan(q, k, v, { mask: f32([1, 1, 1], [1, 3]) })).toThrow(
+      /options.mask must be \[2, 4\]/,
+    );
     expect(() => attentionScan(q, k, v, { scale: Number.NaN })).toThrow(AttentionOptionError);
     try {
       attentionScan(q, k, f32(new Float32Array(36), [2, 3, 3, 2]));

@@ -49,7 +49,8 @@ export function attentionScanBlockwiseWithState(
   const mask = options.mask ?? null;
   if (mask) checkMask(op, 'options.mask', mask, [dims.batch, dims.length]);
   const initial =
-    options.initialState ?? initCellState(k.backend, { batch: dims.batch, heads: dims.heads, dim: dims.valueDim });
+    options.initialState ??
+    initCellState(k.backend, { batch: dims.batch, heads: dims.heads, dim: dims.valueDim });
   // With gradients recorded the graph keeps every block alive anyway; without, free each block's temporaries.
   const recording = isGradEnabled() && [q, k, v, initial.u, initial.w].some((t) => t.requiresGrad);
   if (dims.length === 0) {

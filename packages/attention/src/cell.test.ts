@@ -1,4 +1,14 @@
-import { concat, gradients, mul, requireGrad, reshape, sliceAxis, squeeze, sum, type Tensor } from '@aaren/core';
+import {
+  concat,
+  gradients,
+  mul,
+  requireGrad,
+  reshape,
+  sliceAxis,
+  squeeze,
+  sum,
+  type Tensor,
+} from '@aaren/core';
 import { describe, expect, it } from 'vitest';
 import { expectClose } from '../test/helpers/close.js';
 import { makeProblem } from '../test/helpers/problem.js';
@@ -24,7 +34,12 @@ function token(x: Tensor, t: number): Tensor {
 }
 
 /** Runs the whole sequence through `step` and stacks the outputs as `[B, H, N, dv]`. */
-function runSteps(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null): { outputs: Tensor; state: AttentionCellState } {
+function runSteps(
+  q: Tensor,
+  k: Tensor,
+  v: Tensor,
+  mask: Tensor | null,
+): { outputs: Tensor; state: AttentionCellState } {
   const [batch = 0, heads = 0, n = 0] = k.shape;
   const dim = v.shape[3]!;
   let state = attentionCell.init(cpu, { batch, heads, dim });
@@ -73,16 +88,20 @@ describe('attentionCell.step', () => {
     const proj = f32(p.projection, p.outShape);
     const viaSteps = gradients(sum(mul(runSteps(q, k, v, null).outputs, proj)), [q, k, v]);
     const viaScan = gradients(sum(mul(attentionScan(q, k, v), proj)), [q, k, v]);
-    viaSteps.forEach((g, i) => expectClose(read(g!), read(viaScan[i]!), GRAD_TOL, `input ${i}`));
+    viaSteps.forEach((g, i) => {
+      expectClose(read(g!), read(viaScan[i]!), GRAD_TOL, `input ${i}`);
+    });
   });
 
   it('rejects a token that does not match the state', () => {
     const state = attentionCell.init(cpu, { batch: 1, heads: 2, dim: 3 });
     const q = f32([1, 2, 3, 4], [2, 2]);
-    expect(() => attentionCell.step(state, q, f32([1, 2, 3, 4], [1, 2, 2]), f32([1, 2, 3, 4], [1, 2, 2]))).toThrow(
-      AttentionShapeError,
+    expect(() =>
+      attentionCell.step(state, q, f32([1, 2, 3, 4], [1, 2, 2]), f32([1, 2, 3, 4], [1, 2, 2])),
+    ).toThrow(AttentionShapeError);
+    expect(() => attentionCell.init(cpu, { batch: 0, heads: 2, dim: 3 })).toThrow(
+      /dims.batch must be a positive integer/,
     );
-    expect(() => attentionCell.init(cpu, { batch: 0, heads: 2, dim: 3 })).toThrow(/dims.batch must be a positive integer/);
   });
 });
 
@@ -127,7 +146,9 @@ describe('attentionCell.block', () => {
     const p = makeProblem(SPEC);
     const { q, k, v, mask } = p.tensors();
     const viaSteps = runSteps(q, k, v, mask).state;
-    const viaBlock = attentionCell.block(attentionCell.init(cpu, { batch: 2, heads: 3, dim: 3 }), q, k, v, { mask }).state;
+    const viaBlock = attentionCell.block(attentionCell.init(cpu, { batch: 2, heads: 3, dim: 3 }), q, k, v, {
+      mask,
+    }).state;
     // Scores are q·k by a matmul in one and an elementwise product + sum in the other: equal up to rounding.
     expectClose(read(viaBlock.m), read(viaSteps.m), VALUE_TOL, 'm');
     expectClose(read(viaBlock.w), read(viaSteps.w), VALUE_TOL, 'w');
@@ -148,7 +169,9 @@ describe('attentionScanBlockwise', () => {
   it('continues from a returned state', () => {
     const p = makeProblem({ ...SPEC, mask: undefined });
     const { q, k, v } = p.tensors();
-    const first = attentionScanBlockwiseWithState(q, sliceAxis(k, 2, 0, 6), sliceAxis(v, 2, 0, 6), { blockSize: 4 });
+    const first = attentionScanBlockwiseWithState(q, sliceAxis(k, 2, 0, 6), sliceAxis(v, 2, 0, 6), {
+      blockSize: 4,
+    });
     const second = attentionScanBlockwise(q, sliceAxis(k, 2, 6, 4), sliceAxis(v, 2, 6, 4), {
       blockSize: 3,
       initialState: first.state,

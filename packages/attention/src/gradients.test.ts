@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { expectClose, expectFinite } from '../test/helpers/close.js';
 import { centralDifferences } from '../test/helpers/finite-differences.js';
 import { makeProblem, type ProblemSpec } from '../test/helpers/problem.js';
-import { f32, gradientsOf } from '../test/helpers/tensors.js';
+import { f32, gradientsOf, read } from '../test/helpers/tensors.js';
 import { attentionScan, attentionScanBlockwise, quadraticAttention, reference } from './index.js';
 
 /**
@@ -19,7 +19,10 @@ const MASK = [1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 0, 1, 1];
 const cases: [string, ProblemSpec][] = [
   ['shared query', { batch: 2, heads: 2, length: 7, dim: 3, valueDim: 4, seed: 11 }],
   ['per-batch query', { batch: 2, heads: 1, length: 6, dim: 4, valueDim: 2, perBatchQuery: true, seed: 12 }],
-  ['padding mask with a fully masked prefix', { batch: 2, heads: 2, length: 7, dim: 3, valueDim: 2, mask: MASK, seed: 13 }],
+  [
+    'padding mask with a fully masked prefix',
+    { batch: 2, heads: 2, length: 7, dim: 3, valueDim: 2, mask: MASK, seed: 13 },
+  ],
   ['custom scale', { batch: 1, heads: 2, length: 8, dim: 2, valueDim: 3, scale: 1.7, seed: 14 }],
 ];
 
@@ -60,7 +63,9 @@ describe('attentionScan backward', () => {
       inputs,
       p.projection,
     );
-    ['dq', 'dK', 'dV'].forEach((name, i) => expectClose(scan[i]!, quadratic[i]!, GRAD_TOL, name));
+    ['dq', 'dK', 'dV'].forEach((name, i) => {
+      expectClose(scan[i]!, quadratic[i]!, GRAD_TOL, name);
+    });
   });
 
   it.each(cases)('the float64 oracle gradients match its own central differences (%s)', (_, spec) => {
@@ -91,11 +96,13 @@ describe('attentionScan backward', () => {
       p.projection,
     );
     const loss = (params: Float64Array[]) => {
-      const out = f(f32(params[0]!, p.qShape), f32(params[1]!, p.kShape), f32(params[2]!, p.vShape)).dataSync();
+      const out = read(f(f32(params[0]!, p.qShape), f32(params[1]!, p.kShape), f32(params[2]!, p.vShape)));
       return out.reduce((acc, o, i) => acc + o * p.projection[i]!, 0);
     };
     const fd = centralDifferences(loss, [p.q, p.k, p.v], 1e-2);
-    ['dq', 'dK', 'dV'].forEach((name, i) => expectClose(analytic[i]!, fd[i]!, FD_F32_TOL, name));
+    ['dq', 'dK', 'dV'].forEach((name, i) => {
+      expectClose(analytic[i]!, fd[i]!, FD_F32_TOL, name);
+    });
   });
 
   it('gives zero gradients to masked tokens and finite ones everywhere', () => {
@@ -119,7 +126,9 @@ describe('attentionScan backward', () => {
           if (MASK[b * length + i] !== 0) continue;
           const row = (b * heads + h) * length + i;
           expect(Array.from(gk!.slice(row * dim, (row + 1) * dim))).toEqual(new Array(dim).fill(0));
-          expect(Array.from(gv!.slice(row * valueDim, (row + 1) * valueDim))).toEqual(new Array(valueDim).fill(0));
+          expect(Array.from(gv!.slice(row * valueDim, (row + 1) * valueDim))).toEqual(
+            new Array(valueDim).fill(0),
+          );
         }
       }
     }
@@ -136,8 +145,14 @@ describe('attentionScan backward', () => {
     ];
     const scan = gradientsOf(scanFn(spec, mask), inputs, p.projection);
     for (const blockSize of [1, 3, 7]) {
-      const blockwise = gradientsOf((q, k, v) => attentionScanBlockwise(q, k, v, { mask, blockSize }), inputs, p.projection);
-      ['dq', 'dK', 'dV'].forEach((name, i) => expectClose(blockwise[i]!, scan[i]!, GRAD_TOL, `${name} (block ${blockSize})`));
+      const blockwise = gradientsOf(
+        (q, k, v) => attentionScanBlockwise(q, k, v, { mask, blockSize }),
+        inputs,
+        p.projection,
+      );
+      ['dq', 'dK', 'dV'].forEach((name, i) => {
+        expectClose(blockwise[i]!, scan[i]!, GRAD_TOL, `${name} (block ${blockSize})`);
+      });
     }
   });
 });

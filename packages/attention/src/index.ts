@@ -44,9 +44,8 @@ export {
 } from './cell/index.js';
 export { AttentionOptionError, AttentionShapeError } from './errors.js';
 export { alibiSlopes, type LinearAttentionDecay, supraDecay } from './linear/decay.js';
+export { DEFAULT_LINEAR_CHUNK_SIZE, DEFAULT_LINEAR_EPS } from './linear/defaults.js';
 export {
-  DEFAULT_LINEAR_CHUNK_SIZE,
-  DEFAULT_LINEAR_EPS,
   type LinearAttentionOptions,
   type LinearAttentionResult,
   type LinearAttentionWithStateOptions,

@@ -1,6 +1,6 @@
 import { gradients, mul, relu, requireGrad, sliceAxis, squeeze, sum, type Tensor } from '@aaren/core';
 import { describe, expect, it } from 'vitest';
-import { expectClose, expectFinite } from '../test/helpers/close.js';
+import { expectClose } from '../test/helpers/close.js';
 import { centralDifferences } from '../test/helpers/finite-differences.js';
 import { createRng } from '../test/helpers/random.js';
 import { cpu, f32, read } from '../test/helpers/tensors.js';
@@ -41,7 +41,18 @@ function problem(seed: number, nonNegative = false) {
 const shapes = { q: [B, H, N, DK], k: [B, H, N, DK], v: [B, H, N, DV] };
 
 function refInput(p: ReturnType<typeof problem>, normalize = false) {
-  return { batch: B, heads: H, length: N, keyDim: DK, valueDim: DV, q: p.q, k: p.k, v: p.v, decay: DECAY, normalize };
+  return {
+    batch: B,
+    heads: H,
+    length: N,
+    keyDim: DK,
+    valueDim: DV,
+    q: p.q,
+    k: p.k,
+    v: p.v,
+    decay: DECAY,
+    normalize,
+  };
 }
 
 const modes: [string, LinearAttentionOptions][] = [
@@ -89,10 +100,14 @@ describe('linearAttention', () => {
   it('rejects bad decays, shapes and options', () => {
     const p = problem(55);
     const args = () => [f32(p.q, shapes.q), f32(p.k, shapes.k), f32(p.v, shapes.v)] as const;
-    expect(() => linearAttention(...args(), [0.5, 0.5])).toThrow(/linearAttention: decay has 2 entries but there are 3 heads/);
+    expect(() => linearAttention(...args(), [0.5, 0.5])).toThrow(
+      /linearAttention: decay has 2 entries but there are 3 heads/,
+    );
     expect(() => linearAttention(...args(), [0.5, 1.5, 0.5])).toThrow(AttentionOptionError);
     expect(() => linearAttention(...args(), f32([1, 1], [2]))).toThrow(AttentionShapeError);
-    expect(() => linearAttention(...args(), DECAY, { chunkSize: 0 })).toThrow(/options.chunkSize must be a positive integer/);
+    expect(() => linearAttention(...args(), DECAY, { chunkSize: 0 })).toThrow(
+      /options.chunkSize must be a positive integer/,
+    );
     expect(() => linearAttention(f32(p.q, shapes.q), f32(p.v, shapes.v), f32(p.v, shapes.v), DECAY)).toThrow(
       /linearAttention: k must be the shape of q/,
     );
@@ -120,20 +135,26 @@ describe('linearAttention backward', () => {
   it.each(modes)('%s: gradients equal central differences of the float64 recurrence', (_, options) => {
     const p = problem(56);
     const expected = oracle(p, false);
-    loss(options, p).forEach((g, i) => expectClose(g, expected[i]!, GRAD_TOL, ['dq', 'dk', 'dv'][i]));
+    loss(options, p).forEach((g, i) => {
+      expectClose(g, expected[i]!, GRAD_TOL, ['dq', 'dk', 'dv'][i]);
+    });
   });
 
   it.each(modes)('%s with the normaliser: gradients equal central differences', (_, options) => {
     const p = problem(57, true);
     const expected = oracle(p, true);
-    loss({ ...options, normalize: true }, p).forEach((g, i) => expectClose(g, expected[i]!, GRAD_TOL, ['dq', 'dk', 'dv'][i]));
+    loss({ ...options, normalize: true }, p).forEach((g, i) => {
+      expectClose(g, expected[i]!, GRAD_TOL, ['dq', 'dk', 'dv'][i]);
+    });
   });
 
   it('recurrent (kernel backward) and chunked (autograd) agree', () => {
     const p = problem(58);
     const recurrent = loss({ mode: 'recurrent' }, p);
     const chunked = loss({ mode: 'chunked', chunkSize: 4 }, p);
-    recurrent.forEach((g, i) => expectClose(g, chunked[i]!, GRAD_TOL));
+    recurrent.forEach((g, i) => {
+      expectClose(g, chunked[i]!, GRAD_TOL);
+    });
   });
 
   it('matches central differences of the f32 op itself', () => {
@@ -141,11 +162,14 @@ describe('linearAttention backward', () => {
     for (const options of [modes[0]![1], modes[2]![1]]) {
       const analytic = loss(options, p);
       const f = ([q, k, v]: Float64Array[]) =>
-        linearAttention(f32(q!, shapes.q), f32(k!, shapes.k), f32(v!, shapes.v), DECAY, options)
-          .dataSync()
-          .reduce((acc, o, i) => acc + o * p.projection[i]!, 0);
+        read(linearAttention(f32(q!, shapes.q), f32(k!, shapes.k), f32(v!, shapes.v), DECAY, options)).reduce(
+          (acc, o, i) => acc + o * p.projection[i]!,
+          0,
+        );
       const fd = centralDifferences(f, [p.q, p.k, p.v], 1e-2);
-      analytic.forEach((g, i) => expectClose(g, fd[i]!, { rtol: 2e-2, atol: 5e-3 }));
+      analytic.forEach((g, i) => {
+        expectClose(g, fd[i]!, { rtol: 2e-2, atol: 5e-3 });
+      });
     }
   });
 });
@@ -159,10 +183,16 @@ describe('linearAttentionWithState and the step API', () => {
     const k = f32(p.k, shapes.k);
     const v = f32(p.v, shapes.v);
     const expected = reference.linearAttentionRecurrence(refInput(p, normalize));
-    const prefill = linearAttentionWithState(sliceAxis(q, 2, 0, 6), sliceAxis(k, 2, 0, 6), sliceAxis(v, 2, 0, 6), DECAY, {
-      chunkSize: 4,
-      normalize,
-    });
+    const prefill = linearAttentionWithState(
+      sliceAxis(q, 2, 0, 6),
+      sliceAxis(k, 2, 0, 6),
+      sliceAxis(v, 2, 0, 6),
+      DECAY,
+      {
+        chunkSize: 4,
+        normalize,
+      },
+    );
     let state: LinearAttentionState = prefill.state;
     const outputs = [read(prefill.output)];
     for (let t = 6; t < N; t++) {
@@ -195,7 +225,8 @@ describe('linearAttentionWithState and the step API', () => {
       const r = linearAttentionStep(state, token(q, t), token(k, t), token(v, t), f32(DECAY, [H]));
       state = r.state;
       const want = new Float64Array(B * H * DV);
-      for (let bh = 0; bh < B * H; bh++) want.set(expected.subarray((bh * N + t) * DV, (bh * N + t + 1) * DV), bh * DV);
+      for (let bh = 0; bh < B * H; bh++)
+        want.set(expected.subarray((bh * N + t) * DV, (bh * N + t + 1) * DV), bh * DV);
       expectClose(read(r.output), want, VALUE_TOL, `token ${t}`);
     }
   });
@@ -205,13 +236,25 @@ describe('linearAttentionWithState and the step API', () => {
     const q = requireGrad(f32(p.q, shapes.q));
     const k = requireGrad(f32(p.k, shapes.k));
     const v = requireGrad(f32(p.v, shapes.v));
-    const first = linearAttentionWithState(sliceAxis(q, 2, 0, 7), sliceAxis(k, 2, 0, 7), sliceAxis(v, 2, 0, 7), DECAY, {
-      chunkSize: 3,
-    });
-    const second = linearAttentionWithState(sliceAxis(q, 2, 7, 3), sliceAxis(k, 2, 7, 3), sliceAxis(v, 2, 7, 3), DECAY, {
-      chunkSize: 2,
-      initialState: first.state,
-    });
+    const first = linearAttentionWithState(
+      sliceAxis(q, 2, 0, 7),
+      sliceAxis(k, 2, 0, 7),
+      sliceAxis(v, 2, 0, 7),
+      DECAY,
+      {
+        chunkSize: 3,
+      },
+    );
+    const second = linearAttentionWithState(
+      sliceAxis(q, 2, 7, 3),
+      sliceAxis(k, 2, 7, 3),
+      sliceAxis(v, 2, 7, 3),
+      DECAY,
+      {
+        chunkSize: 2,
+        initialState: first.state,
+      },
+    );
     const proj = f32(p.projection, [B, H, N, DV]);
     const segmented =
       sum(mul(first.output, sliceAxis(proj, 2, 0, 7))).dataSync()[0]! +
@@ -221,18 +264,24 @@ describe('linearAttentionWithState and the step API', () => {
       .output.reduce((acc, o, i) => acc + o * p.projection[i]!, 0);
     expect(segmented).toBeCloseTo(expected, 4);
     // Gradients of the loss on the second segment reach the first segment's tokens only through the state.
-    const viaState = gradients(sum(mul(second.output, sliceAxis(proj, 2, 7, 3))), [q, k, v]).map((g) => read(g!));
-    const onePass = linearAttention(q, k, v, DECAY, { mode: 'recurrent' });
-    const direct = gradients(sum(mul(sliceAxis(onePass, 2, 7, 3), sliceAxis(proj, 2, 7, 3))), [q, k, v]).map((g) =>
+    const viaState = gradients(sum(mul(second.output, sliceAxis(proj, 2, 7, 3))), [q, k, v]).map((g) =>
       read(g!),
     );
-    viaState.forEach((g, i) => expectClose(g, direct[i]!, GRAD_TOL, ['dq', 'dk', 'dv'][i]));
+    const onePass = linearAttention(q, k, v, DECAY, { mode: 'recurrent' });
+    const direct = gradients(sum(mul(sliceAxis(onePass, 2, 7, 3), sliceAxis(proj, 2, 7, 3))), [q, k, v]).map(
+      (g) => read(g!),
+    );
+    viaState.forEach((g, i) => {
+      expectClose(g, direct[i]!, GRAD_TOL, ['dq', 'dk', 'dv'][i]);
+    });
     expect(viaState[1]!.slice(0, 7 * DK).some((x) => x !== 0)).toBe(true);
   });
 
   it('rejects a token that does not match the state', () => {
     const state = linearAttentionState(cpu, { batch: 1, heads: 2, dk: 3, dv: 4 });
     const t = f32(new Float32Array(6), [1, 2, 3]);
-    expect(() => linearAttentionStep(state, t, t, t, [0.5, 0.5])).toThrow(/linearAttentionStep: v must be \[1, 2, 4\]/);
+    expect(() => linearAttentionStep(state, t, t, t, [0.5, 0.5])).toThrow(
+      /linearAttentionStep: v must be \[1, 2, 4\]/,
+    );
   });
 });

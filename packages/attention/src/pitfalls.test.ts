@@ -2,7 +2,17 @@
  * Pitfalls seen in public implementations of "Attention as an RNN" (arXiv 2405.13956), each shown wrong with
  * a naive implementation and right with every form of this package.
  */
-import { concat, gradients, mul, requireGrad, reshape, sliceAxis, squeeze, sum, type Tensor } from '@aaren/core';
+import {
+  concat,
+  gradients,
+  mul,
+  requireGrad,
+  reshape,
+  sliceAxis,
+  squeeze,
+  sum,
+  type Tensor,
+} from '@aaren/core';
 import { describe, expect, it } from 'vitest';
 import { expectClose, expectFinite } from '../test/helpers/close.js';
 import { cpu, f32, read } from '../test/helpers/tensors.js';
@@ -19,12 +29,24 @@ const NEG_INF = Number.NEGATIVE_INFINITY;
 
 /** Every form of many-to-many attention, for one head, d = 1, q = 1 and scale 1, so that scores = keys. */
 const forms: [string, (scores: number[], values: number[]) => Float64Array][] = [
-  ['attentionScanFromScores', (s, v) => read(attentionScanFromScores(f32(s, [s.length]), f32(v, [v.length, 1])))],
+  [
+    'attentionScanFromScores',
+    (s, v) => read(attentionScanFromScores(f32(s, [s.length]), f32(v, [v.length, 1]))),
+  ],
   ['attentionScan', (s, v) => read(attentionScan(...asQKV(s, v), { scale: 1 }))],
   ['quadraticAttention', (s, v) => read(quadraticAttention(...asQKV(s, v), { scale: 1 }))],
-  ['attentionScanBlockwise (block 1)', (s, v) => read(attentionScanBlockwise(...asQKV(s, v), { scale: 1, blockSize: 1 }))],
-  ['attentionScanBlockwise (block 2)', (s, v) => read(attentionScanBlockwise(...asQKV(s, v), { scale: 1, blockSize: 2 }))],
-  ['attentionCell.block', (s, v) => read(attentionCell.block(initState(), ...asQKV(s, v), { scale: 1 }).outputs)],
+  [
+    'attentionScanBlockwise (block 1)',
+    (s, v) => read(attentionScanBlockwise(...asQKV(s, v), { scale: 1, blockSize: 1 })),
+  ],
+  [
+    'attentionScanBlockwise (block 2)',
+    (s, v) => read(attentionScanBlockwise(...asQKV(s, v), { scale: 1, blockSize: 2 })),
+  ],
+  [
+    'attentionCell.block',
+    (s, v) => read(attentionCell.block(initState(), ...asQKV(s, v), { scale: 1 }).outputs),
+  ],
   ['attentionCell.step', (s, v) => viaSteps(s, v)],
 ];
 
@@ -42,9 +64,15 @@ function viaSteps(scores: number[], values: number[]): Float64Array {
   let state = initState();
   const outs: Tensor[] = [];
   for (let t = 0; t < scores.length; t++) {
-    const r = attentionCell.step(state, q, squeeze(sliceAxis(k, 2, t, 1), [2]), squeeze(sliceAxis(v, 2, t, 1), [2]), {
-      scale: 1,
-    });
+    const r = attentionCell.step(
+      state,
+      q,
+      squeeze(sliceAxis(k, 2, t, 1), [2]),
+      squeeze(sliceAxis(v, 2, t, 1), [2]),
+      {
+        scale: 1,
+      },
+    );
     state = r.state;
     outs.push(r.output);
   }
@@ -108,7 +136,10 @@ describe('pitfall: cummax, then a cumulative sum of e^{s − cummax}', () => {
   it.each(forms)('%s gives [1, 1.95, 1.97, 3.74]', (_, run) => {
     const out = run(scores, values);
     expect(round2(out)).toEqual([1, 1.95, 1.97, 3.74]);
-    expectClose(out, reference.causalAttentionFromScores(scores, values, 1, 4, 1), { rtol: 1e-6, atol: 1e-6 });
+    expectClose(out, reference.causalAttentionFromScores(scores, values, 1, 4, 1), {
+      rtol: 1e-6,
+      atol: 1e-6,
+    });
   });
 });
 
@@ -123,7 +154,10 @@ describe('pitfall: a state started at m = 0 instead of −∞', () => {
   it.each(forms)('%s stays exact', (_, run) => {
     const out = run(scores, values);
     expectFinite(out);
-    expectClose(out, reference.causalAttentionFromScores(scores, values, 1, 4, 1), { rtol: 1e-6, atol: 1e-6 });
+    expectClose(out, reference.causalAttentionFromScores(scores, values, 1, 4, 1), {
+      rtol: 1e-6,
+      atol: 1e-6,
+    });
   });
 });
 
@@ -158,10 +192,16 @@ describe('pitfall: prefixes whose scores are all −∞ (masked)', () => {
           let state = initState();
           const outs: Tensor[] = [];
           for (let t = 0; t < 5; t++) {
-            const r = attentionCell.step(state, q, reshape(sliceAxis(k, 2, t, 1), [1, 1, 1]), reshape(sliceAxis(v, 2, t, 1), [1, 1, 1]), {
-              mask: sliceAxis(reshape(mask, [5]), 0, t, 1),
-              scale: 1,
-            });
+            const r = attentionCell.step(
+              state,
+              q,
+              reshape(sliceAxis(k, 2, t, 1), [1, 1, 1]),
+              reshape(sliceAxis(v, 2, t, 1), [1, 1, 1]),
+              {
+                mask: sliceAxis(reshape(mask, [5]), 0, t, 1),
+                scale: 1,
+              },
+            );
             state = r.state;
             outs.push(reshape(r.output, [1, 1, 1, 1]));
           }
@@ -170,7 +210,18 @@ describe('pitfall: prefixes whose scores are all −∞ (masked)', () => {
       ],
     ];
     const expected = reference.causalAttentionBackward(
-      { batch: 1, heads: 1, length: 5, dim: 1, valueDim: 1, q: [1], k: read(k), v: values, mask: [0, 0, 1, 0, 1], scale: 1 },
+      {
+        batch: 1,
+        heads: 1,
+        length: 5,
+        dim: 1,
+        valueDim: 1,
+        q: [1],
+        k: read(k),
+        v: values,
+        mask: [0, 0, 1, 0, 1],
+        scale: 1,
+      },
       read(proj),
     );
     for (const [name, run] of runs) {

@@ -19,7 +19,12 @@ import { checkKeysValues, checkQuery } from './shapes.js';
  * @param v - `[B, H, N, dv]`
  * @returns `[B, H, N, dv]`
  */
-export function quadraticAttention(q: Tensor, k: Tensor, v: Tensor, options: AttentionScanOptions = {}): Tensor {
+export function quadraticAttention(
+  q: Tensor,
+  k: Tensor,
+  v: Tensor,
+  options: AttentionScanOptions = {},
+): Tensor {
   const dims = checkKeysValues('quadraticAttention', k, v);
   checkQuery('quadraticAttention', q, dims.batch, dims.heads, dims.dim);
   const n = dims.length;

@@ -67,14 +67,17 @@ export function attentionScanFromScores(scores: Tensor, values: Tensor): Tensor 
   const rowShape = [rows, n];
   const valueShape = [rows, n, d];
   if (out.size > 0) {
-    withReshaped([scores, values, out, maxOut, denomOut], [rowShape, valueShape, valueShape, rowShape, rowShape], (v) =>
-      backend.kernels.attentionScan(
-        v[0]!.view(OP),
-        v[1]!.view(OP),
-        v[2]!.view(OP),
-        v[3]!.view(OP),
-        v[4]!.view(OP),
-      ),
+    withReshaped(
+      [scores, values, out, maxOut, denomOut],
+      [rowShape, valueShape, valueShape, rowShape, rowShape],
+      (v) =>
+        backend.kernels.attentionScan(
+          v[0]!.view(OP),
+          v[1]!.view(OP),
+          v[2]!.view(OP),
+          v[3]!.view(OP),
+          v[4]!.view(OP),
+        ),
     );
   }
   return record(out, OP, [scores, values], (grad) => {

@@ -57,9 +57,12 @@ export function checkQuery(op: string, q: Tensor, batch: number, heads: number, 
     (q.rank === 2 && q.shape[0] === heads && q.shape[1] === dim) ||
     (q.rank === 3 && q.shape[0] === batch && q.shape[1] === heads && q.shape[2] === dim);
   if (!ok) {
-    throw new AttentionShapeError(op, 'q', `[H, d] = [${heads}, ${dim}] or [B, H, d] = [${batch}, ${heads}, ${dim}]`, [
-      q.shape,
-    ]);
+    throw new AttentionShapeError(
+      op,
+      'q',
+      `[H, d] = [${heads}, ${dim}] or [B, H, d] = [${batch}, ${heads}, ${dim}]`,
+      [q.shape],
+    );
   }
 }
 
@@ -75,7 +78,8 @@ export function checkMask(op: string, name: string, mask: Tensor, shape: readonl
 /** The score scale: `options.scale` when given (finite), else `1/√d`. */
 export function resolveScale(op: string, scale: number | undefined, dim: number): number {
   if (scale === undefined) return dim > 0 ? 1 / Math.sqrt(dim) : 1;
-  if (!Number.isFinite(scale)) throw new AttentionOptionError(op, 'options.scale', `must be finite, got ${scale}`);
+  if (!Number.isFinite(scale))
+    throw new AttentionOptionError(op, 'options.scale', `must be finite, got ${scale}`);
   return scale;
 }
 

@@ -6,7 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { expectClose, expectFinite } from '../test/helpers/close.js';
 import { createRng } from '../test/helpers/random.js';
 import { cpu, f32, read } from '../test/helpers/tensors.js';
-import { attentionCell, attentionScan, attentionScanBlockwise, attentionScanFromScores, reference } from './index.js';
+import {
+  attentionCell,
+  attentionScan,
+  attentionScanBlockwise,
+  attentionScanFromScores,
+  reference,
+} from './index.js';
 
 const VALUE_TOL = { rtol: 1e-5, atol: 2e-6 };
 
@@ -17,12 +23,21 @@ describe('scores of magnitude up to 1e4', () => {
   const values = rng.normal(n * 3);
   const projection = rng.normal(n * 3);
   // One head, d = 1, q = 1, scale 1: the keys are the scores.
-  const qkv = (): [Tensor, Tensor, Tensor] => [f32([1], [1, 1]), f32(scores, [1, 1, n, 1]), f32(values, [1, 1, n, 3])];
+  const qkv = (): [Tensor, Tensor, Tensor] => [
+    f32([1], [1, 1]),
+    f32(scores, [1, 1, n, 1]),
+    f32(values, [1, 1, n, 3]),
+  ];
 
   const forms: [string, (q: Tensor, k: Tensor, v: Tensor) => Tensor][] = [
     ['attentionScan', (q, k, v) => attentionScan(q, k, v, { scale: 1 })],
     ['attentionScanBlockwise', (q, k, v) => attentionScanBlockwise(q, k, v, { scale: 1, blockSize: 5 })],
-    ['attentionCell.block', (q, k, v) => attentionCell.block(attentionCell.init(cpu, { batch: 1, heads: 1, dim: 3 }), q, k, v, { scale: 1 }).outputs],
+    [
+      'attentionCell.block',
+      (q, k, v) =>
+        attentionCell.block(attentionCell.init(cpu, { batch: 1, heads: 1, dim: 3 }), q, k, v, { scale: 1 })
+          .outputs,
+    ],
   ];
 
   it.each(forms)('%s: outputs equal the float64 oracle', (_, f) => {
@@ -53,9 +68,15 @@ describe('scores of magnitude up to 1e4', () => {
     let state = attentionCell.init(cpu, { batch: 1, heads: 1, dim: 3 });
     const out = new Float64Array(n * 3);
     for (let t = 0; t < n; t++) {
-      const r = attentionCell.step(state, f32([1], [1, 1]), f32([scores[t]!], [1, 1, 1]), f32(values.subarray(t * 3, t * 3 + 3), [1, 1, 3]), {
-        scale: 1,
-      });
+      const r = attentionCell.step(
+        state,
+        f32([1], [1, 1]),
+        f32([scores[t]!], [1, 1, 1]),
+        f32(values.subarray(t * 3, t * 3 + 3), [1, 1, 3]),
+        {
+          scale: 1,
+        },
+      );
       state = r.state;
       out.set(read(r.output), t * 3);
     }
@@ -85,6 +106,10 @@ describe('N = 1e6 on CPU', () => {
     const data = read(out);
     expectFinite(data);
     const scores = reference.referenceScores({ batch: 1, heads: 1, length: n, dim: d, valueDim: d, q, k, v });
+    // Every position against the float64 attention-monoid scan of @aaren/scan (O(N·d))...
+    const monoid = reference.attentionScanMonoid(scores, v, 1, n, d, { algorithm: 'blockwise', blockSize: 4096 });
+    expectClose(data, monoid, { rtol: 1e-4, atol: 1e-6 }, 'all positions vs monoid scan');
+    // ...and a few against the two-pass quadratic softmax over the whole prefix.
     for (const t of [0, 1, 999, 123_456, n - 1]) {
       const expected = reference.prefixAttention(scores, v, d, t);
       expectClose(data.subarray(t * d, (t + 1) * d), expected, { rtol: 1e-4, atol: 1e-6 }, `position ${t}`);

@@ -19,12 +19,12 @@ import {
   where,
   zeros,
 } from '@aaren/core';
+import { AttentionShapeError } from '../errors.js';
 import { aboveNegInf, expShifted, logPositive, rescale } from '../safe-math.js';
 import { attentionScanFromScores } from '../scan-primitive.js';
 import { attentionScores } from '../scores.js';
 import { checkKeysValues, checkMask, checkQuery } from '../shapes.js';
 import { type AttentionCellState, checkCellState, expandLast, readoutCellState } from './state.js';
-import { AttentionShapeError } from '../errors.js';
 
 /** Options of {@link blockCell}. */
 export interface AttentionCellBlockOptions {
@@ -84,7 +84,10 @@ export function blockCell(
   const carriedScore = reshape(logPositive(state.w), [batch, heads, 1]);
   const carriedValue = reshape(readoutCellState(state), [batch, heads, 1, dim]);
   const shifted = sub(scores, expandLast(ref));
-  const scanned = attentionScanFromScores(concat([carriedScore, shifted], 2), concat([carriedValue, vBlock], 2));
+  const scanned = attentionScanFromScores(
+    concat([carriedScore, shifted], 2),
+    concat([carriedValue, vBlock], 2),
+  );
   const outputs = slice(scanned, [0, 0, 1, 0], [batch, heads, b, dim]);
 
   // New state, with the block's max as the new reference.

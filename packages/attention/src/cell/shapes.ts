@@ -8,7 +8,14 @@ import { AttentionShapeError } from '../errors.js';
 import { assertF32 } from '../shapes.js';
 
 /** Checks one token's key `[B, H, d]` and value `[B, H, dv]` against the state; returns `d`. */
-export function checkToken(op: string, k: Tensor, v: Tensor, batch: number, heads: number, dim: number): number {
+export function checkToken(
+  op: string,
+  k: Tensor,
+  v: Tensor,
+  batch: number,
+  heads: number,
+  dim: number,
+): number {
   assertF32(op, 'k', k);
   assertF32(op, 'v', v);
   if (k.rank !== 3 || k.shape[0] !== batch || k.shape[1] !== heads) {

@@ -82,7 +82,11 @@ export function checkCellState(op: string, state: AttentionCellState): Attention
     w.shape[0] === batch &&
     w.shape[1] === heads;
   if (!ok) {
-    throw new AttentionShapeError(op, 'state', '{ m: [B, H], u: [B, H, dv], w: [B, H] }', [m.shape, u.shape, w.shape]);
+    throw new AttentionShapeError(op, 'state', '{ m: [B, H], u: [B, H, dv], w: [B, H] }', [
+      m.shape,
+      u.shape,
+      w.shape,
+    ]);
   }
   return { batch, heads, dim };
 }

@@ -56,7 +56,11 @@ function decayTables(decay: Tensor, chunk: number, chunks: number, tail: number)
         causal[i * chunk + j] = 1;
       }
     }
-    const intra = where(tensor(backend, causal, [chunk, chunk]), powers(backend, decay, diff, [chunk, chunk]), 0);
+    const intra = where(
+      tensor(backend, causal, [chunk, chunk]),
+      powers(backend, decay, diff, [chunk, chunk]),
+      0,
+    );
     const queryExp = Float32Array.from({ length: chunk }, (_, i) => i + 1);
     const keyExp = new Float32Array(chunks * chunk);
     const chunkExp = new Float32Array(chunks);

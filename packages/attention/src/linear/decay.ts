@@ -47,14 +47,24 @@ export function supraDecay(heads: number): number[] {
  * are not checked).
  * @internal
  */
-export function decayTensor(op: string, backend: Backend, decay: LinearAttentionDecay, heads: number): Tensor {
+export function decayTensor(
+  op: string,
+  backend: Backend,
+  decay: LinearAttentionDecay,
+  heads: number,
+): Tensor {
   if (typeof decay === 'number' || !('shape' in decay)) {
     const values = typeof decay === 'number' ? new Array<number>(heads).fill(decay) : Array.from(decay);
     if (values.length !== heads) {
-      throw new AttentionOptionError(op, 'decay', `has ${values.length} entries but there are ${heads} heads`);
+      throw new AttentionOptionError(
+        op,
+        'decay',
+        `has ${values.length} entries but there are ${heads} heads`,
+      );
     }
     values.forEach((g, h) => {
-      if (!(g >= 0 && g <= 1)) throw new AttentionOptionError(op, `decay[${h}]`, `must lie in [0, 1], got ${g}`);
+      if (!(g >= 0 && g <= 1))
+        throw new AttentionOptionError(op, `decay[${h}]`, `must lie in [0, 1], got ${g}`);
     });
     return tensor(backend, Float32Array.from(values), [heads]);
   }
@@ -62,7 +72,11 @@ export function decayTensor(op: string, backend: Backend, decay: LinearAttention
     throw new AttentionShapeError(op, 'decay', `an f32 tensor [H] = [${heads}]`, [decay.shape]);
   }
   if (decay.backend !== backend) {
-    throw new AttentionOptionError(op, 'decay', `lives on backend '${decay.backend.name}', not '${backend.name}'`);
+    throw new AttentionOptionError(
+      op,
+      'decay',
+      `lives on backend '${decay.backend.name}', not '${backend.name}'`,
+    );
   }
   return decay;
 }

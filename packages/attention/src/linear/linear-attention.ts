@@ -8,15 +8,10 @@ import { AttentionOptionError, AttentionShapeError } from '../errors.js';
 import { assertPositiveInteger } from '../shapes.js';
 import { chunkedLinearAttention } from './chunked.js';
 import { decayTensor, type LinearAttentionDecay } from './decay.js';
+import { DEFAULT_LINEAR_CHUNK_SIZE, DEFAULT_LINEAR_EPS } from './defaults.js';
 import { recurrentLinearAttention } from './recurrent.js';
 import { checkLinearInputs, type LinearDims } from './shapes.js';
 import type { LinearAttentionState } from './step.js';
-
-/** Default chunk size of the chunked form. */
-export const DEFAULT_LINEAR_CHUNK_SIZE = 64;
-
-/** Default `eps` added to the normaliser. */
-export const DEFAULT_LINEAR_EPS = 1e-6;
 
 /** Options shared by {@link linearAttention} and {@link linearAttentionWithState}. */
 export interface LinearAttentionOptions {
@@ -79,17 +74,29 @@ function splitLast(x: Tensor, dv: number): [Tensor, Tensor] {
 function checkState(op: string, state: LinearAttentionState, dims: LinearDims, normalize: boolean): void {
   const { batch, heads, keyDim, valueDim } = dims;
   const s = state.S;
-  if (s.rank !== 4 || s.shape[0] !== batch || s.shape[1] !== heads || s.shape[2] !== keyDim || s.shape[3] !== valueDim) {
-    throw new AttentionShapeError(op, 'options.initialState.S', `[B, H, dk, dv] = [${batch}, ${heads}, ${keyDim}, ${valueDim}]`, [
-      s.shape,
-    ]);
+  if (
+    s.rank !== 4 ||
+    s.shape[0] !== batch ||
+    s.shape[1] !== heads ||
+    s.shape[2] !== keyDim ||
+    s.shape[3] !== valueDim
+  ) {
+    throw new AttentionShapeError(
+      op,
+      'options.initialState.S',
+      `[B, H, dk, dv] = [${batch}, ${heads}, ${keyDim}, ${valueDim}]`,
+      [s.shape],
+    );
   }
   if (normalize) {
     const z = state.z;
-    if (!z || z.rank !== 3 || z.shape[0] !== batch || z.shape[1] !== heads || z.shape[2] !== keyDim) {
-      throw new AttentionShapeError(op, 'options.initialState.z', `[B, H, dk] = [${batch}, ${heads}, ${keyDim}] (normalize is on)`, [
-        z?.shape ?? [],
-      ]);
+    if (z?.rank !== 3 || z.shape[0] !== batch || z.shape[1] !== heads || z.shape[2] !== keyDim) {
+      throw new AttentionShapeError(
+        op,
+        'options.initialState.z',
+        `[B, H, dk] = [${batch}, ${heads}, ${keyDim}] (normalize is on)`,
+        [z?.shape ?? []],
+      );
     }
   }
 }
@@ -127,7 +134,11 @@ export function linearAttention(
   const { chunkSize, eps } = resolveOptions(op, options);
   const mode = options.mode ?? 'chunked';
   if (mode !== 'chunked' && mode !== 'recurrent') {
-    throw new AttentionOptionError(op, 'options.mode', `must be 'chunked' or 'recurrent', got '${String(mode)}'`);
+    throw new AttentionOptionError(
+      op,
+      'options.mode',
+      `must be 'chunked' or 'recurrent', got '${String(mode)}'`,
+    );
   }
   const gamma = decayTensor(op, q.backend, decay, dims.heads);
   const values = options.normalize ? withOnes(v) : v;
@@ -171,7 +182,10 @@ export function linearAttentionWithState(
   const init = options.initialState ?? null;
   if (init) checkState(op, init, dims, normalize);
   const values = normalize ? withOnes(v) : v;
-  const initial = init && normalize ? concat([init.S, reshape(init.z!, [dims.batch, dims.heads, dims.keyDim, 1])], 3) : (init?.S ?? null);
+  const initial =
+    init && normalize
+      ? concat([init.S, reshape(init.z!, [dims.batch, dims.heads, dims.keyDim, 1])], 3)
+      : (init?.S ?? null);
   const { output, state } = chunkedLinearAttention(q, k, values, gamma, chunkSize, initial);
   if (!normalize) return { output, state: { S: state, z: null } };
   const [numerator, normalizer] = splitLast(output, dims.valueDim);

@@ -26,7 +26,15 @@ export function recurrentLinearAttention(q: Tensor, k: Tensor, v: Tensor, decay:
     noGrad(() => tensors.map((t, i) => reshape(t, shapes[i]!)));
   if (out.size > 0) {
     const [qv, kv, vv, ov] = views([q, k, v, out], [keyShape, keyShape, valueShape, valueShape]);
-    backend.kernels.linearAttention(qv!.view(OP), kv!.view(OP), vv!.view(OP), rowDecay.view(OP), null, ov!.view(OP), null);
+    backend.kernels.linearAttention(
+      qv!.view(OP),
+      kv!.view(OP),
+      vv!.view(OP),
+      rowDecay.view(OP),
+      null,
+      ov!.view(OP),
+      null,
+    );
     for (const t of [qv, kv, vv, ov]) t!.dispose();
   }
   return record(out, OP, [q, k, v], (grad) => {

@@ -36,7 +36,10 @@ export function checkLinearInputs(op: string, q: Tensor, k: Tensor, v: Tensor): 
     throw new AttentionShapeError(op, 'k', `the shape of q [${q.shape.join(', ')}]`, [k.shape, q.shape]);
   }
   if (v.rank !== 4 || v.shape[0] !== batch || v.shape[1] !== heads || v.shape[2] !== length) {
-    throw new AttentionShapeError(op, 'v', `[B, H, N, dv] = [${batch}, ${heads}, ${length}, dv]`, [v.shape, q.shape]);
+    throw new AttentionShapeError(op, 'v', `[B, H, N, dv] = [${batch}, ${heads}, ${length}, dv]`, [
+      v.shape,
+      q.shape,
+    ]);
   }
   return { batch, heads, length, keyDim, valueDim: v.shape[3]! };
 }

@@ -7,7 +7,7 @@ import { add, type Backend, div, matmul, mul, reshape, sum, type Tensor, zeros }
 import { AttentionShapeError } from '../errors.js';
 import { assertF32, assertPositiveInteger, assertSameBackend } from '../shapes.js';
 import { decayTensor, type LinearAttentionDecay } from './decay.js';
-import { DEFAULT_LINEAR_EPS } from './linear-attention.js';
+import { DEFAULT_LINEAR_EPS } from './defaults.js';
 
 /**
  * Recurrent state of decayed linear attention: `S: [B, H, dk, dv]` (`Σ_i γ^{t−i} φ(k_i)ᵀ v_i`) and, with the
@@ -96,10 +96,12 @@ export function linearAttentionStep(
   ] as const) {
     assertF32(op, name, t);
     if (t.rank !== 3 || t.shape.some((d, i) => d !== shape[i])) {
-      throw new AttentionShapeError(op, name, `[${shape.join(', ')}] to match state.S [${s.shape.join(', ')}]`, [
-        t.shape,
-        s.shape,
-      ]);
+      throw new AttentionShapeError(
+        op,
+        name,
+        `[${shape.join(', ')}] to match state.S [${s.shape.join(', ')}]`,
+        [t.shape, s.shape],
+      );
     }
   }
   assertSameBackend(op, [

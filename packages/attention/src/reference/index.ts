@@ -1,9 +1,11 @@
 /**
  * Float64 references on plain arrays, for tests (this package's and yours): quadratic causal softmax
- * attention with padding masks and its analytic backward, and the decayed linear-attention recurrence.
- * Quadratic and slow on purpose; never used by the ops themselves.
+ * attention with padding masks and its analytic backward, the same outputs through the attention monoid of
+ * `@aaren/scan`, and the decayed linear-attention recurrence. Written for clarity, not speed; never used by
+ * the ops themselves.
  * @packageDocumentation
  */
+export { attentionScanMonoid, type MonoidScanAlgorithm, type MonoidScanOptions } from './monoid-scan.js';
 export {
   linearAttentionRecurrence,
   type ReferenceLinearAttentionInput,

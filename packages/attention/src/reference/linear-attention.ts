@@ -46,7 +46,9 @@ export interface ReferenceLinearAttentionResult {
 /**
  * `S_t = γ_h S_{t−1} + k_tᵀ v_t`, `o_t = q_t S_t` (divided by `q_t·z_t + eps` when `normalize`), token by token.
  */
-export function linearAttentionRecurrence(input: ReferenceLinearAttentionInput): ReferenceLinearAttentionResult {
+export function linearAttentionRecurrence(
+  input: ReferenceLinearAttentionInput,
+): ReferenceLinearAttentionResult {
   const { batch, heads, length: n, keyDim: dk, valueDim: dv } = input;
   const eps = input.eps ?? 1e-6;
   const output = new Float64Array(batch * heads * n * dv);

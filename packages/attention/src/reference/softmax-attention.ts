@@ -110,7 +110,8 @@ export function causalAttentionFromScores(
 ): Float64Array {
   const out = new Float64Array(rows * n * dim);
   for (let r = 0; r < rows; r++) {
-    for (let k = 0; k < n; k++) out.set(prefixAttention(scores, values, dim, k, r * n, r * n * dim), (r * n + k) * dim);
+    for (let k = 0; k < n; k++)
+      out.set(prefixAttention(scores, values, dim, k, r * n, r * n * dim), (r * n + k) * dim);
   }
   return out;
 }
@@ -175,7 +176,14 @@ export function causalAttentionBackward(
 ): ReferenceAttentionGradients {
   const { batch, heads, length: n, dim, valueDim } = input;
   const scale = scaleOf(input);
-  const grads = causalAttentionFromScoresBackward(referenceScores(input), input.v, gradOut, batch * heads, n, valueDim);
+  const grads = causalAttentionFromScoresBackward(
+    referenceScores(input),
+    input.v,
+    gradOut,
+    batch * heads,
+    n,
+    valueDim,
+  );
   const gq = new Float64Array(input.q.length);
   const gk = new Float64Array(batch * heads * n * dim);
   for (let b = 0; b < batch; b++) {

@@ -25,7 +25,12 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** Asserts that `actual` matches `expected` elementwise within `tol`. */
-export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: Tol, label = 'values'): void {
+export function expectClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tol: Tol,
+  label = 'values',
+): void {
   expect(actual.length, `${label}: length`).toBe(expected.length);
   let worst = -1;
   let worstExcess = 0;
@@ -36,7 +41,9 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
     const ok = a === e || Math.abs(a - e) <= tol.atol + tol.rtol * Math.abs(e);
     if (!ok) {
       failures++;
-      const excess = Number.isNaN(a) ? Number.POSITIVE_INFINITY : Math.abs(a - e) - tol.atol - tol.rtol * Math.abs(e);
+      const excess = Number.isNaN(a)
+        ? Number.POSITIVE_INFINITY
+        : Math.abs(a - e) - tol.atol - tol.rtol * Math.abs(e);
       if (worst < 0 || excess > worstExcess) {
         worst = i;
         worstExcess = excess;

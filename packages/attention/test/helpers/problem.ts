@@ -48,7 +48,10 @@ export function makeProblem(spec: ProblemSpec): Problem {
   const kShape = [batch, heads, length, dim];
   const vShape = [batch, heads, length, valueDim];
   const outShape = [batch, heads, length, valueDim];
-  const q = rng.normal(qShape.reduce((a, b) => a * b, 1), spec.spread ?? 1);
+  const q = rng.normal(
+    qShape.reduce((a, b) => a * b, 1),
+    spec.spread ?? 1,
+  );
   const k = rng.normal(batch * heads * length * dim, spec.spread ?? 1);
   const v = rng.normal(batch * heads * length * valueDim);
   const projection = rng.normal(batch * heads * length * valueDim);

@@ -2,16 +2,7 @@
  * Tensor helpers for tests: one CPU backend, f32 inputs from arrays, float64 readback, and gradients of the
  * projected loss `L = Σ out ⊙ R`.
  */
-import {
-  type Backend,
-  cpuBackend,
-  gradients,
-  mul,
-  requireGrad,
-  sum,
-  type Tensor,
-  tensor,
-} from '@aaren/core';
+import { type Backend, cpuBackend, gradients, mul, requireGrad, sum, type Tensor, tensor } from '@aaren/core';
 
 /** The CPU backend shared by the tests. */
 export const cpu: Backend = cpuBackend();

@@ -205,6 +205,16 @@ describe('layerNorm, rmsNorm, groupNorm', () => {
     await checkGradients((x) => groupNorm(x, 2), [randomParam([2, 2, 6])]);
   });
 
+  it('second derivatives (createGraph) of every norm match finite differences', async () => {
+    const hessian = (f: (t: Tensor) => Tensor) => (t: Tensor) =>
+      gradients(sum(mul(f(t), f32([0.5, -1, 2, 1, -0.5, 1.5], [6]))), [t], { createGraph: true })[0]!;
+    const gamma = random([6]);
+    const beta = random([6]);
+    await checkGradients(hessian((t) => layerNorm(t, gamma, beta)), [randomParam([2, 6])]);
+    await checkGradients(hessian((t) => rmsNorm(t, gamma)), [randomParam([2, 6])]);
+    await checkGradients(hessian((t) => groupNorm(t, 2, gamma, beta)), [randomParam([2, 6])]);
+  });
+
   it('rejects mismatched parameters and bad group counts', () => {
     const x = random([2, 4]);
     expect(() => layerNorm(x, random([3]))).toThrow(/layerNorm: parameter must have shape \[4\]/);
@@ -234,6 +244,16 @@ describe('embedding', () => {
     expect(values(g!)).toEqual([0, 0, 0, 3, 3, 3, 0, 0, 0, 1, 1, 1]);
     await checkGradients((t, i) => embedding(t, i!), [table, indices]);
     await checkGradients((t, i) => mul(embedding(t, i!), embedding(t, i!)), [table, i32([2, 2, 0], [3])]);
+  });
+
+  it('createGraph: the table gradient stays differentiable with respect to the upstream gradient', async () => {
+    // L = Σ embedding(table, i) ⊙ x  →  ∂L/∂table = scatterAdd(i, x), a linear function of x.
+    const table = randomParam([4, 3]);
+    const indices = i32([1, 3, 1], [3]);
+    await checkGradients(
+      (x) => gradients(sum(mul(embedding(table, indices), x)), [table], { createGraph: true })[0]!,
+      [randomParam([3, 3])],
+    );
   });
 
   it('rejects f32 indices and a table that is not [V, D]', () => {
