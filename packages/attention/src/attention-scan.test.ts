@@ -59,7 +59,12 @@ describe('attentionScan', () => {
         algorithm,
         blockSize: 4,
       });
-      expectClose(expected, reference.causalAttention(p.input), { rtol: 1e-12, atol: 1e-14 }, 'monoid vs quadratic');
+      expectClose(
+        expected,
+        reference.causalAttention(p.input),
+        { rtol: 1e-12, atol: 1e-14 },
+        'monoid vs quadratic',
+      );
       expectClose(read(attentionScan(q, k, v, { mask })), expected, VALUE_TOL, 'attentionScan vs monoid');
     },
   );

@@ -107,7 +107,10 @@ describe('N = 1e6 on CPU', () => {
     expectFinite(data);
     const scores = reference.referenceScores({ batch: 1, heads: 1, length: n, dim: d, valueDim: d, q, k, v });
     // Every position against the float64 attention-monoid scan of @aaren/scan (O(N·d))...
-    const monoid = reference.attentionScanMonoid(scores, v, 1, n, d, { algorithm: 'blockwise', blockSize: 4096 });
+    const monoid = reference.attentionScanMonoid(scores, v, 1, n, d, {
+      algorithm: 'blockwise',
+      blockSize: 4096,
+    });
     expectClose(data, monoid, { rtol: 1e-4, atol: 1e-6 }, 'all positions vs monoid scan');
     // ...and a few against the two-pass quadratic softmax over the whole prefix.
     for (const t of [0, 1, 999, 123_456, n - 1]) {

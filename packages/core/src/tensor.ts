@@ -62,6 +62,8 @@ export class Tensor {
   readonly strides: readonly number[];
   /** Offset of element 0 in the storage, in elements. @internal */
   readonly offset: number;
+  /** The backend that owns this tensor's memory (still readable after dispose, for error messages). */
+  readonly backend: Backend;
   /** Whether gradients flow to this tensor (parameters, and results of ops on them). */
   requiresGrad = false;
   /** How this tensor was computed, when recorded for autograd. @internal */
@@ -71,6 +73,7 @@ export class Tensor {
   /** @internal Use the creation functions or ops instead. */
   constructor(storage: Storage, shape: Shape, dtype: DType, strides?: readonly number[], offset = 0) {
     this.storageRef = storage;
+    this.backend = storage.backend;
     this.shape = Object.freeze([...shape]);
     this.dtype = dtype;
     this.size = sizeOf(shape);
@@ -78,11 +81,6 @@ export class Tensor {
     this.offset = offset;
     finalizer.register(this, storage, this);
     scopeStack[scopeStack.length - 1]?.add(this);
-  }
-
-  /** The backend that owns this tensor's memory. */
-  get backend(): Backend {
-    return this.storage('backend').backend;
   }
 
   /** Rank (number of axes). */

@@ -36,7 +36,19 @@ const { values, positionals } = parseArgs({
   },
 });
 
-const files = positionals.length > 0 ? positionals.map((p) => resolve(p)) : findBenchFiles();
+/** Expands directories among the positional arguments to the `*.bench.ts` files they hold. */
+function expand(paths: string[]): string[] {
+  return paths.flatMap((p) => {
+    const full = resolve(p);
+    if (!statSync(full).isDirectory()) return [full];
+    return readdirSync(full)
+      .filter((f) => f.endsWith('.bench.ts'))
+      .sort()
+      .map((f) => join(full, f));
+  });
+}
+
+const files = positionals.length > 0 ? expand(positionals) : findBenchFiles();
 const filter = values.filter ? new RegExp(values.filter) : undefined;
 const timing = values.quick
   ? { minTimeMs: 50, minReps: 1, warmup: 1 }

@@ -5,12 +5,13 @@
  * the ops themselves.
  * @packageDocumentation
  */
-export { attentionScanMonoid, type MonoidScanAlgorithm, type MonoidScanOptions } from './monoid-scan.js';
+
 export {
   linearAttentionRecurrence,
   type ReferenceLinearAttentionInput,
   type ReferenceLinearAttentionResult,
 } from './linear-attention.js';
+export { attentionScanMonoid, type MonoidScanAlgorithm, type MonoidScanOptions } from './monoid-scan.js';
 export {
   causalAttention,
   causalAttentionBackward,

@@ -64,7 +64,8 @@ export function attentionScanMonoid(
     for (let k = 0; k < n; k++) {
       const w = states[k * width + attentionLayout.w]!;
       if (w === 0) continue;
-      for (let j = 0; j < dim; j++) out[(r * n + k) * dim + j] = states[k * width + attentionLayout.u + j]! / w;
+      for (let j = 0; j < dim; j++)
+        out[(r * n + k) * dim + j] = states[k * width + attentionLayout.u + j]! / w;
     }
   }
   return out;

@@ -21,8 +21,8 @@ function lastAxisRows(x: Tensor): [number, number] {
 }
 
 /** Moves `axis` to the end, applies `fn` over the last axis, and moves it back. */
-function onAxis(x: Tensor, axis: number, fn: (t: Tensor) => Tensor): Tensor {
-  const a = normalizeAxis('softmax', axis, x.rank);
+function onAxis(op: string, x: Tensor, axis: number, fn: (t: Tensor) => Tensor): Tensor {
+  const a = normalizeAxis(op, axis, x.rank);
   if (a === x.rank - 1) return fn(x);
   const perm = [...Array(x.rank).keys()];
   perm.splice(a, 1);
@@ -48,12 +48,12 @@ function softmaxLast(x: Tensor, log: boolean): Tensor {
 
 /** Softmax along `axis` (default last). A slice that is all −∞ gives zeros, never NaN. */
 export function softmax(x: Tensor, axis = -1): Tensor {
-  return onAxis(x, axis, (t) => softmaxLast(t, false));
+  return onAxis('softmax', x, axis, (t) => softmaxLast(t, false));
 }
 
 /** Log-softmax along `axis` (default last), computed stably. */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
-  return onAxis(x, axis, (t) => softmaxLast(t, true));
+  return onAxis('logSoftmax', x, axis, (t) => softmaxLast(t, true));
 }
 
 function checkAffine(op: string, x: Tensor, p: Tensor | null | undefined, n: number): void {
@@ -213,7 +213,8 @@ export function embedding(table: Tensor, indices: Tensor): Tensor {
         );
       });
     }
-    return [grad];
+    // scatterAdd is linear in g and its adjoint is the gather: recorded, so createGraph can go through it.
+    return [record(grad, 'embeddingBackward', [g], (gg) => [embedding(gg, indices)])];
   });
 }
 
@@ -276,7 +277,7 @@ function ropeInverse(g: Tensor, cos: Tensor, sin: Tensor, interleaved: boolean):
 export function crossEntropy(logits: Tensor, labels: Tensor): Tensor {
   if (labels.dtype !== 'i32') throw new DTypeError('crossEntropy', `labels must be i32, got ${labels.dtype}`);
   const v = logits.shape[logits.rank - 1]!;
-  if (labels.size * v !== logits.size) {
+  if (labels.rank !== logits.rank - 1 || labels.shape.some((d, i) => d !== logits.shape[i])) {
     throw new ShapeError('crossEntropy', 'labels must have the shape of logits without the last axis', [
       logits.shape,
       labels.shape,

@@ -200,12 +200,14 @@ describe('logSumExp', () => {
 
   it('second derivatives (createGraph) match finite differences of the gradient', async () => {
     // ∂²lse/∂x² = diag(p) − p·pᵀ with p = softmax(x): the −p·pᵀ term flows through lse itself.
-    await checkGradients((t) => gradients(sum(logSumExp(t, 1)), [t], { createGraph: true })[0]!, [
-      param(rng.floats(6, -1, 1), [2, 3]),
-    ]);
-    await checkGradients((t) => gradients(logSumExp(t), [t], { createGraph: true })[0]!, [
-      param(rng.floats(4, -1, 1), [4]),
-    ]);
+    await checkGradients(
+      (t) => gradients(sum(logSumExp(t, 1)), [t], { createGraph: true })[0]!,
+      [param(rng.floats(6, -1, 1), [2, 3])],
+    );
+    await checkGradients(
+      (t) => gradients(logSumExp(t), [t], { createGraph: true })[0]!,
+      [param(rng.floats(4, -1, 1), [4])],
+    );
   });
 
   it('gradient of an all −∞ row is 0 (as for softmax), not NaN', () => {

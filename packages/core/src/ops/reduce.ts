@@ -8,7 +8,7 @@ import type { ReduceOp } from '../backend.js';
 import { ShapeError } from '../errors.js';
 import { normalizeAxis, type Shape, shapesEqual } from '../shape.js';
 import { materialize, type Tensor } from '../tensor.js';
-import { add, div, equal, exp, log, mul, sub } from './elementwise.js';
+import { add, div, equal, exp, log, mul, sub, where } from './elementwise.js';
 import { emptyTensor, reshapedView, reshapeOwned, withContiguous } from './internal.js';
 import { broadcastTo, reshape } from './layout.js';
 
@@ -138,7 +138,10 @@ export function logSumExp(x: Tensor, axes?: Axes, keepDims = false): Tensor {
         x.shape.filter((_, i) => !ax.includes(i)),
       );
   return record(out, 'logSumExp', [x], (g) => {
-    const weights = exp(sub(x, finiteOrZero(reshape(out, kept))));
+    const lse = reshape(out, kept);
+    // where() is recorded (finiteOrZero is not), so createGraph sees how lse depends on x; rows that are
+    // all −∞ shift by 0 and get weight e^{−∞} = 0 instead of NaN.
+    const weights = exp(sub(x, where(equal(sub(lse, lse), 0), lse, 0)));
     return [mul(weights, reshape(g, kept))];
   });
 }
