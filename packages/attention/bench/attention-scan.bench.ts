@@ -3,7 +3,17 @@
  * materialised N × N scores) as N grows, forward only and forward + backward, on the CPU backend.
  */
 import { defineSuite } from '@aaren/bench';
-import { cpuBackend, gradients, noGrad, requireGrad, sum, type Tensor, tensor, tidy } from '@aaren/core';
+import {
+  cpuBackend,
+  dispose,
+  gradients,
+  noGrad,
+  requireGrad,
+  sum,
+  type Tensor,
+  tensor,
+  tidy,
+} from '@aaren/core';
 import { attentionScan, attentionScanBlockwise, quadraticAttention } from '../src/index.js';
 
 const quick = process.env.AAREN_BENCH_QUICK !== undefined;
@@ -64,7 +74,7 @@ export default defineSuite({
         ...(n <= QUADRATIC_MAX
           ? { baseline: { name: 'quadraticAttention', fn: forward(quadraticAttention, x) } }
           : {}),
-        teardown: () => Object.values(x).forEach((t) => t.dispose()),
+        teardown: () => dispose(x),
       };
     }),
     ...SIZES.filter((n) => n >= 4096 || quick).map((n) => {
@@ -77,7 +87,7 @@ export default defineSuite({
         unit: 'tokens/s' as const,
         ours: () => tidy(() => noGrad(() => void attentionScanBlockwise(x.q, x.k, x.v, { blockSize: 1024 }))),
         baseline: { name: 'attentionScan', fn: forward(attentionScan, x) },
-        teardown: () => Object.values(x).forEach((t) => t.dispose()),
+        teardown: () => dispose(x),
       };
     }),
     ...TRAIN_SIZES.map((n) => {
@@ -92,7 +102,7 @@ export default defineSuite({
         ...(n <= TRAIN_QUADRATIC_MAX
           ? { baseline: { name: 'quadraticAttention (autograd)', fn: training(quadraticAttention, x) } }
           : {}),
-        teardown: () => Object.values(x).forEach((t) => t.dispose()),
+        teardown: () => dispose(x),
       };
     }),
   ],

@@ -16,13 +16,13 @@ import {
   reshape,
   slice,
   sliceAxis,
-  stack,
   type Tensor,
   tensor,
   transposeLast2,
   where,
   zeros,
 } from '@aaren/core';
+import { chunkStateScan } from './chunk-state-scan.js';
 
 /** Decay tables of one chunked pass, all constants of autograd. */
 interface DecayTables {
@@ -129,16 +129,20 @@ export function chunkedLinearAttention(
   // Each chunk's own contribution to the state at its end: (K ⊙ γ^{L−1−j})ᵀ V, [B, H, nc, dk, dv].
   const contributions = matmul(transposeLast2(mul(kc, tables.key)), vc);
 
-  // Between chunks: S_c = γ^{L_c} S_{c−1} + contribution_c, sequentially over the nc chunks.
-  let state = initialState ?? zeros(backend, [batch, heads, dk, dv]);
-  const carried: Tensor[] = [];
-  for (let c = 0; c < chunks; c++) {
-    carried.push(state);
-    const decayAcross = reshape(sliceAxis(tables.chunk, 1, c, 1), [heads, 1, 1]);
-    const own = reshape(sliceAxis(contributions, 2, c, 1), [batch, heads, dk, dv]);
-    state = add(mul(state, decayAcross), own);
-  }
-  const previous = carried.length === 1 ? reshape(carried[0]!, [batch, heads, 1, dk, dv]) : stack(carried, 2);
+  // Between chunks: S_c = γ^{L_c} S_{c−1} + contribution_c, sequentially over the nc chunks (one recorded op).
+  const width = dk * dv;
+  const initial = initialState
+    ? reshape(initialState, [batch, heads, width])
+    : zeros(backend, [batch, heads, width]);
+  const states = chunkStateScan(reshape(contributions, [batch, heads, chunks, width]), tables.chunk, initial);
+  const previous = reshape(slice(states, [0, 0, 0, 0], [batch, heads, chunks, width]), [
+    batch,
+    heads,
+    chunks,
+    dk,
+    dv,
+  ]);
+  const state = reshape(sliceAxis(states, 2, chunks, 1), [batch, heads, dk, dv]);
   const inter = matmul(mul(qc, tables.query), previous);
   const full = reshape(add(intra, inter), [batch, heads, chunks * chunk, dv]);
   const output = chunks * chunk === n ? full : slice(full, [0, 0, 0, 0], [batch, heads, n, dv]);

@@ -1,0 +1,4 @@
+import { aarenVitestConfig } from '@aaren/tsconfig/vitest';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig(aarenVitestConfig());
