@@ -58,6 +58,8 @@ export function attentionScanBlockwiseWithState(
   }
   let state = initial;
   const pieces: Tensor[] = [];
+  // Without gradients, each block's outputs are copied into the preallocated output and freed at once.
+  const output = recording ? null : zeros(k.backend, [dims.batch, dims.heads, dims.length, dims.valueDim]);
   for (let start = 0; start < dims.length; start += blockSize) {
     const len = Math.min(blockSize, dims.length - start);
     const current = state;
@@ -69,18 +71,35 @@ export function attentionScanBlockwiseWithState(
     const result = recording ? run() : tidy(run);
     if (!recording && (current !== initial || !options.initialState)) dispose(current);
     state = result.state;
-    pieces.push(result.outputs);
+    if (output) {
+      writeAlongAxis2(output, result.outputs, start);
+      result.outputs.dispose();
+    } else {
+      pieces.push(result.outputs);
+    }
   }
-  const output = pieces.length === 1 ? pieces[0]! : concat(pieces, 2);
-  if (!recording && pieces.length > 1) dispose(pieces);
-  return { output, state };
+  return { output: output ?? (pieces.length === 1 ? pieces[0]! : concat(pieces, 2)), state };
+}
+
+/** Copies `piece: [B, H, len, dv]` into `out: [B, H, N, dv]` at position `start` of axis 2 (not recorded). */
+function writeAlongAxis2(out: Tensor, piece: Tensor, start: number): void {
+  const op = 'attentionScanBlockwise';
+  const target = out.view(op);
+  out.backend.kernels.copy(piece.view(op), {
+    ...target,
+    shape: piece.shape,
+    offset: target.offset + start * target.strides[2]!,
+  });
 }
 
 /**
  * Many-to-many attention, equal to {@link attentionScan}, computed block by block with the attention cell
  * (`attentionCell.block`): each block of `blockSize` tokens is scanned with the carried `(m, u, w)` state
- * prepended, then the state is updated. Working memory O(B·H·blockSize·(d + dv)) plus the output, the
- * bounded-memory form of §3.2 of arXiv 2405.13956. Differentiable like {@link attentionScan}.
+ * prepended, then the state is updated. Without gradients, the working memory beyond the inputs and the output
+ * is O(B·H·blockSize·(d + dv)) (each block's outputs are written into the output and freed); the
+ * bounded-memory form of §3.2 of arXiv 2405.13956. Differentiable like {@link attentionScan} (with gradients
+ * recorded, the graph keeps every block). For a stream whose keys and values do not fit in memory at once,
+ * call `attentionCell.block` in a loop.
  *
  * @param q - per-head query `[H, d]` or `[B, H, d]`
  * @param k - keys `[B, H, N, d]`

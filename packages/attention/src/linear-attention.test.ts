@@ -97,6 +97,11 @@ describe('linearAttention', () => {
     expectClose(read(linearAttention(q, k, f32(p.v, shapes.v), DECAY)), expected, VALUE_TOL);
   });
 
+  it.each(['recurrent', 'chunked'] as const)('handles N = 0 (%s)', (mode) => {
+    const empty = (d: number) => f32([], [1, 2, 0, d]);
+    expect(linearAttention(empty(3), empty(3), empty(4), [0.5, 0.5], { mode }).shape).toEqual([1, 2, 0, 4]);
+  });
+
   it('rejects bad decays, shapes and options', () => {
     const p = problem(55);
     const args = () => [f32(p.q, shapes.q), f32(p.k, shapes.k), f32(p.v, shapes.v)] as const;

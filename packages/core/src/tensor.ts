@@ -105,7 +105,11 @@ export class Tensor {
     return this.storageRef;
   }
 
-  /** The kernel-facing view of this tensor. @internal */
+  /**
+   * The kernel-facing {@link TensorView} of this tensor (buffer, shape, strides, offset), for code that calls
+   * backend kernels directly (new ops, backends' tests). `op` names the caller in the error thrown when the
+   * tensor was disposed.
+   */
   view(op: string): TensorView {
     return {
       buffer: this.storage(op).buffer,

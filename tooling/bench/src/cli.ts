@@ -3,7 +3,7 @@
  * `packages/<name>/bench/*.bench.ts` and `tooling/*\/bench/*.bench.ts`), prints a table and writes one
  * JSON file per run to `bench-results/` (and `bench-results/latest.json`).
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';

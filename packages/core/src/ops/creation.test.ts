@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cpuBackend } from '../cpu/index.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
-import { arange, full, ones, onesLike, scalar, tensor, zeros, zerosLike } from './creation.js';
+import { arange, empty, full, ones, onesLike, scalar, tensor, zeros, zerosLike } from './creation.js';
 
 const backend = cpuBackend();
 
@@ -87,5 +87,20 @@ describe('arange', () => {
     expect(i.dtype).toBe('i32');
     expect(Array.from(i.dataSync())).toEqual([-2, -1, 0, 1]);
     expect(() => arange(backend, 0, 1, 0)).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('empty', () => {
+  it('allocates one buffer of the right shape and dtype, and rejects invalid shapes', () => {
+    const backend = cpuBackend();
+    const before = backend.memoryInfo().liveBuffers;
+    const t = empty(backend, [2, 3], 'i32');
+    expect(t.shape).toEqual([2, 3]);
+    expect(t.dtype).toBe('i32');
+    expect(t.dataSync()).toHaveLength(6);
+    expect(backend.memoryInfo().liveBuffers).toBe(before + 1);
+    t.dispose();
+    expect(backend.memoryInfo().liveBuffers).toBe(before);
+    expect(() => empty(backend, [2, -1])).toThrow(ShapeError);
   });
 });

@@ -80,6 +80,15 @@ export function tensor(
   return out;
 }
 
+/**
+ * A tensor of `shape` whose contents are unspecified (not cleared): the cheapest allocation, for outputs a
+ * kernel will overwrite completely.
+ */
+export function empty(backend: Backend, shape: Shape, dtype: DType = 'f32'): Tensor {
+  assertValidShape('empty', shape);
+  return emptyTensor(backend, shape, dtype);
+}
+
 /** A tensor of `shape` with every element equal to `value`. */
 export function full(backend: Backend, shape: Shape, value: number, dtype: DType = 'f32'): Tensor {
   assertValidShape('full', shape);
