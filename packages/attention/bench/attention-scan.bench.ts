@@ -2,7 +2,7 @@
  * Many-to-many softmax attention: the attention scan (O(N·d)) against quadratic causal attention (O(N²·d),
  * materialised N × N scores) as N grows, forward only and forward + backward, on the CPU backend.
  */
-import { defineSuite } from '@aaren/bench';
+import { defineSuite, isQuickBench, uniformFloat32 } from '@aaren/bench';
 import {
   cpuBackend,
   dispose,
@@ -16,7 +16,7 @@ import {
 } from '@aaren/core';
 import { attentionScan, attentionScanBlockwise, quadraticAttention } from '../src/index.js';
 
-const quick = process.env.AAREN_BENCH_QUICK !== undefined;
+const quick = isQuickBench();
 const backend = cpuBackend();
 const HEADS = 1;
 const DIM = 64;
@@ -27,14 +27,14 @@ const TRAIN_SIZES = quick ? [256] : [1024, 4096, 16384];
 const TRAIN_QUADRATIC_MAX = quick ? 256 : 1024;
 
 function random(shape: number[], seed: number): Tensor {
-  let s = seed >>> 0;
-  const n = shape.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    data[i] = s / 2 ** 31 - 1;
-  }
-  return tensor(backend, data, shape);
+  return tensor(
+    backend,
+    uniformFloat32(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+    ),
+    shape,
+  );
 }
 
 function inputs(n: number) {

@@ -2,7 +2,7 @@
  * Per-token decoding cost against context length: `attentionCell.step` (constant-size state, must be flat)
  * against a KV-cache step of quadratic attention (one query over the L cached keys and values: O(L·d)).
  */
-import { defineSuite } from '@aaren/bench';
+import { defineSuite, isQuickBench, uniformFloat32 } from '@aaren/bench';
 import {
   cpuBackend,
   dispose,
@@ -16,21 +16,21 @@ import {
 } from '@aaren/core';
 import { type AttentionCellState, attentionCell, attentionScores } from '../src/index.js';
 
-const quick = process.env.AAREN_BENCH_QUICK !== undefined;
+const quick = isQuickBench();
 const backend = cpuBackend();
 const HEADS = 4;
 const DIM = 64;
 const CONTEXTS = quick ? [256, 1024] : [1024, 4096, 16384, 65536];
 
 function random(shape: number[], seed: number): Tensor {
-  let s = seed >>> 0;
-  const n = shape.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    data[i] = s / 2 ** 31 - 1;
-  }
-  return tensor(backend, data, shape);
+  return tensor(
+    backend,
+    uniformFloat32(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+    ),
+    shape,
+  );
 }
 
 export default defineSuite({

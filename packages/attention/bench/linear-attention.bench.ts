@@ -2,7 +2,7 @@
  * Decayed linear attention: chunked-parallel form (core ops, C = 64) against the recurrent form (the
  * backend's `linearAttention` kernel), forward and forward + backward, and the per-token decoding step.
  */
-import { defineSuite } from '@aaren/bench';
+import { defineSuite, isQuickBench, uniformFloat32 } from '@aaren/bench';
 import {
   cpuBackend,
   dispose,
@@ -16,7 +16,7 @@ import {
 } from '@aaren/core';
 import { linearAttention, linearAttentionState, linearAttentionStep, supraDecay } from '../src/index.js';
 
-const quick = process.env.AAREN_BENCH_QUICK !== undefined;
+const quick = isQuickBench();
 const backend = cpuBackend();
 const HEADS = 4;
 const DIM = 64;
@@ -25,14 +25,16 @@ const SIZES = quick ? [256] : [1024, 4096, 16384];
 const decay = supraDecay(HEADS);
 
 function random(shape: number[], seed: number, lo = -1): Tensor {
-  let s = seed >>> 0;
-  const n = shape.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    data[i] = lo + ((1 - lo) * s) / 2 ** 32;
-  }
-  return tensor(backend, data, shape);
+  return tensor(
+    backend,
+    uniformFloat32(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+      lo,
+      1,
+    ),
+    shape,
+  );
 }
 
 function inputs(n: number) {

@@ -2,7 +2,7 @@
  * CPU scan throughput (GB/s, bytes read + written) for each monoid and algorithm, against a plain
  * JavaScript loop computing the same prefix results, timed in the same run.
  */
-import { defineSuite } from '@aaren/bench';
+import { defineSuite, isQuickBench, uniformFloat64 } from '@aaren/bench';
 import {
   contiguousLine,
   type PackedMonoid,
@@ -18,16 +18,6 @@ import {
   scanPackedSequential,
 } from '../src/index.js';
 
-function randomData(n: number, seed: number, lo = -1, hi = 1): Float64Array {
-  const out = new Float64Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = lo + (hi - lo) * (s / 2 ** 32);
-  }
-  return out;
-}
-
 interface MonoidCase {
   readonly label: string;
   readonly monoid: PackedMonoid;
@@ -38,11 +28,11 @@ interface MonoidCase {
 }
 
 function monoidCases(n: number): MonoidCase[] {
-  const x = randomData(n, 1);
+  const x = uniformFloat64(n, 1);
   const attentionDim = 16;
   const attentionLeaves = new Float64Array(n * (attentionDim + 2));
-  const scores = randomData(n, 2, -5, 5);
-  const values = randomData(n * attentionDim, 3);
+  const scores = uniformFloat64(n, 2, -5, 5);
+  const values = uniformFloat64(n * attentionDim, 3);
   for (let i = 0; i < n; i++) {
     const o = i * (attentionDim + 2);
     attentionLeaves[o] = scores[i]!; // m
@@ -50,7 +40,7 @@ function monoidCases(n: number): MonoidCase[] {
     attentionLeaves.set(values.subarray(i * attentionDim, (i + 1) * attentionDim), o + 2); // u
   }
   const recurrence = new Float64Array(2 * n);
-  const decays = randomData(n, 4, 0.5, 1);
+  const decays = uniformFloat64(n, 4, 0.5, 1);
   for (let i = 0; i < n; i++) {
     recurrence[2 * i] = decays[i]!;
     recurrence[2 * i + 1] = x[i]!;
@@ -142,7 +132,7 @@ const algorithms: [string, PackedScanFunction][] = [
 export default defineSuite({
   name: 'scan-cpu',
   cases: () => {
-    const n = process.env.AAREN_BENCH_QUICK ? 1 << 14 : 1 << 20;
+    const n = isQuickBench() ? 1 << 14 : 1 << 20;
     const cases = [];
     for (const c of monoidCases(n)) {
       const width = c.monoid.width;

@@ -53,7 +53,7 @@ const filter = values.filter ? new RegExp(values.filter) : undefined;
 const timing = values.quick
   ? { minTimeMs: 50, minReps: 1, warmup: 1 }
   : { minTimeMs: 400, minReps: 3, warmup: 1 };
-if (values.quick) process.env.AAREN_BENCH_QUICK = '1';
+if (values.quick) process.env.AAREN_BENCH_QUICK = '1'; // read by isQuickBench()
 
 const all: BenchResult[] = [];
 for (const file of files) {

@@ -4,6 +4,7 @@
  * same run, prints a table and writes JSON to `bench-results/`.
  * @packageDocumentation
  */
+export { fillUniform, isQuickBench, uniformFloat32, uniformFloat64 } from './data.js';
 export { formatRow, runSuite, throughputOf } from './run.js';
 export { median, type TimeOptions, timeIt } from './timer.js';
 export type { BenchCase, BenchFn, BenchResult, BenchSuite, ThroughputUnit, Timed } from './types.js';
