@@ -21,6 +21,12 @@ export {
 } from './all-close.js';
 export { type DescribeBackendOptions, describeBackend, isCi, skipDecision } from './describe-backend.js';
 export {
+  checkGradients,
+  type GradientCheckOptions,
+  type GradientCheckReport,
+  type GradientCheckWorst,
+} from './gradcheck.js';
+export {
   caseLayout,
   describeView,
   forEachElement,

@@ -136,6 +136,62 @@ function gemm(
   }
 }
 
+/** Below this many output rows, a transposed `B` is read in place (dot products) instead of being packed. */
+const DOT_FORM_MAX_ROWS = 16;
+
+/**
+ * `C = A·Bᵀ` for few rows of `A` (decoding steps, `linear` on one token): `B` is row-major `[N, K]`, so each
+ * output is a dot product of two contiguous rows and nothing is packed (packing costs as much as the product
+ * when M is small). Four outputs at a time share each load of `A`; accumulation in float64.
+ */
+function gemmDotTransposedB(
+  a: CpuArray,
+  aOff: number,
+  aRow: number,
+  aCol: number,
+  b: CpuArray,
+  bOff: number,
+  c: CpuArray,
+  cOff: number,
+  M: number,
+  N: number,
+  K: number,
+): void {
+  const N4 = N - (N % 4);
+  for (let i = 0; i < M; i++) {
+    const ra = aOff + i * aRow;
+    const o = cOff + i * N;
+    let j = 0;
+    for (; j < N4; j += 4) {
+      const b0 = bOff + j * K;
+      const b1 = b0 + K;
+      const b2 = b1 + K;
+      const b3 = b2 + K;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let k = 0; k < K; k++) {
+        const x = a[ra + k * aCol]!;
+        s0 += x * b[b0 + k]!;
+        s1 += x * b[b1 + k]!;
+        s2 += x * b[b2 + k]!;
+        s3 += x * b[b3 + k]!;
+      }
+      c[o + j] = s0;
+      c[o + j + 1] = s1;
+      c[o + j + 2] = s2;
+      c[o + j + 3] = s3;
+    }
+    for (; j < N; j++) {
+      const bj = bOff + j * K;
+      let s = 0;
+      for (let k = 0; k < K; k++) s += a[ra + k * aCol]! * b[bj + k]!;
+      c[o + j] = s;
+    }
+  }
+}
+
 /**
  * Batched matrix product `out[b] = op(a[b])·op(b[b])`: `a: [batch, M, K]` (`[batch, K, M]` with
  * `transposeA`), `b: [batch, K, N]` (`[batch, N, K]` with `transposeB`), `out: [batch, M, N]`.
@@ -179,6 +235,24 @@ export function matmul(a: TensorView, b: TensorView, out: TensorView, options: M
   const bStep = b.strides[0] ?? K * N;
   const aRow = transposeA ? 1 : K;
   const aCol = transposeA ? M : 1;
+  if (transposeB && M <= DOT_FORM_MAX_ROWS) {
+    for (let batchIndex = 0; batchIndex < batch; batchIndex++) {
+      gemmDotTransposedB(
+        ad,
+        a.offset + batchIndex * aStep,
+        aRow,
+        aCol,
+        bd,
+        b.offset + batchIndex * bStep,
+        od,
+        out.offset + batchIndex * outStep,
+        M,
+        N,
+        K,
+      );
+    }
+    return;
+  }
   const acc = new Float64Array(4 * N);
   const packed = transposeB ? new Float32Array(K * N) : null;
   for (let batchIndex = 0; batchIndex < batch; batchIndex++) {
