@@ -13,7 +13,13 @@
  * - Extents may be 0 and `alloc(dtype, 0)` must work; a kernel with no output elements returns without
  *   touching memory, but outputs that still have elements are written (e.g. `attentionScan` with D = 0 writes
  *   the running max and denominator; `linearAttention` with N = 0 writes `finalState` = initial state).
- * - `reduce`, `argmax`, `cumsum` and `cummax` accept i32 as well as f32. Overflowing f32 results are ±∞.
+ * - `reduce`, `argmax`, `cumsum` and `cummax` accept i32 as well as f32; for i32, the identities of max and
+ *   min (empty max/min, the first element of an exclusive cummax) are −2³¹ and 2³¹ − 1. Overflowing f32
+ *   results are ±∞. `matmul`, `softmax`, the norms, `rope` and the attention slots are f32 only.
+ * - An output never aliases an input, except where a kernel says so (`rope` may run in place).
+ * - Indices of `gather`/`scatterAdd` outside `[0, V)` are invalid input: a backend may throw (the CPU backend
+ *   does) or, where checking would need a read-back (GPUs), write zeros / skip the row. The op layer does not
+ *   check indices on the device.
  *   `pow` with a negative base and an integer exponent is real ((−2)³ = −8).
  * - f32 math follows IEEE semantics; kernels must not turn finite inputs into NaN where the
  *   mathematical result is finite (softmax of `[-Infinity, 0]` is `[0, 1]`, never NaN). NaN inputs
@@ -153,7 +159,10 @@ export interface Kernels {
    * contiguous. `K = 0` writes zeros.
    */
   matmul(a: TensorView, b: TensorView, out: TensorView, options: MatmulOptions): void;
-  /** Reduces the middle axis of `x: [outer, n, inner]` into `out: [outer, inner]`. Empty sum is 0, empty max −∞. */
+  /**
+   * Reduces the middle axis of `x: [outer, n, inner]` into `out: [outer, inner]`. Empty sum is 0, empty max −∞
+   * and empty min +∞ (i32: −2³¹ and 2³¹ − 1).
+   */
   reduce(op: ReduceOp, x: TensorView, out: TensorView): void;
   /**
    * Index (i32) of the first maximum along the middle axis of `x: [outer, n, inner]` → `out: [outer, inner]`.

@@ -147,20 +147,8 @@ export function logSumExp(x: Tensor, axes?: Axes, keepDims = false): Tensor {
 }
 
 function finiteOrZero(t: Tensor): Tensor {
-  const out = emptyTensor(t.backend, t.shape, t.dtype);
-  if (out.size > 0) {
-    // |t| < ∞ ? t : 0, through the contract's kernels: where(t − t == 0, t, 0).
-    const diff = emptyTensor(t.backend, t.shape, t.dtype);
-    const zero = emptyTensor(t.backend, [], t.dtype);
-    t.backend.kernels.fill(zero.view('logSumExp'), 0);
-    const zeroView = { ...zero.view('logSumExp'), shape: t.shape, strides: t.shape.map(() => 0) };
-    t.backend.kernels.binary('sub', t.view('logSumExp'), t.view('logSumExp'), diff.view('logSumExp'));
-    t.backend.kernels.binary('equal', diff.view('logSumExp'), zeroView, diff.view('logSumExp'));
-    t.backend.kernels.where(diff.view('logSumExp'), t.view('logSumExp'), zeroView, out.view('logSumExp'));
-    diff.dispose();
-    zero.dispose();
-  }
-  return out;
+  // |t| < ∞ ? t : 0, through the contract's kernels: where(t − t == 0, t, 0), no output aliasing an input.
+  return noGrad(() => where(equal(sub(t, t), 0), t, 0));
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { CumulativeOptions, TensorView } from '../../backend.js';
 import { arrayOf } from '../buffer.js';
+import { INT32_MIN } from './reduce.js';
 
 /** Which running combination to apply. */
 type Combine = 'sum' | 'max';
@@ -14,7 +15,7 @@ function cumulative(combine: Combine, x: TensorView, out: TensorView, options: C
   if (outer === 0 || n === 0 || inner === 0) return;
   const xd = arrayOf(x);
   const od = arrayOf(out);
-  const identity = combine === 'sum' ? 0 : Number.NEGATIVE_INFINITY;
+  const identity = combine === 'sum' ? 0 : x.dtype === 'i32' ? INT32_MIN : Number.NEGATIVE_INFINITY;
   const { reverse, exclusive } = options;
   const acc = new Float64Array(inner);
   for (let o = 0; o < outer; o++) {

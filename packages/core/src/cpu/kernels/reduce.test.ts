@@ -46,6 +46,23 @@ describe('cpu reduce and argmax', () => {
     expect(Number.isNaN(h.read(out)[0])).toBe(true);
   });
 
+  it('uses the ends of the i32 range as the identities of i32 max/min (empty slices, exclusive cummax)', () => {
+    const h = new Harness();
+    const empty = h.input([], [1, 0, 2], { dtype: 'i32' });
+    const max = h.output([1, 2], 'i32');
+    const min = h.output([1, 2], 'i32');
+    h.backend.kernels.reduce('max', empty, max);
+    h.backend.kernels.reduce('min', empty, min);
+    expect(Array.from(h.read(max))).toEqual([-2147483648, -2147483648]);
+    expect(Array.from(h.read(min))).toEqual([2147483647, 2147483647]);
+    const cm = h.output([1, 3, 1], 'i32');
+    h.backend.kernels.cummax(h.input([5, -3, 7], [1, 3, 1], { dtype: 'i32' }), cm, {
+      exclusive: true,
+      reverse: false,
+    });
+    expect(Array.from(h.read(cm))).toEqual([-2147483648, 5, 5]);
+  });
+
   it('argmax returns the first maximum', () => {
     const h = new Harness();
     const out = h.output([2, 2], 'i32');

@@ -7,6 +7,11 @@ import type { ReduceOp, TensorView } from '../../backend.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { arrayOf } from '../buffer.js';
 
+/** Smallest i32: the identity of max over i32. */
+export const INT32_MIN = -2147483648;
+/** Largest i32: the identity of min over i32. */
+export const INT32_MAX = 2147483647;
+
 /** Extents `[outer, n, inner]` of a rank-3 view. */
 function dims3(op: string, x: TensorView): [number, number, number] {
   const [outer, n, inner] = x.shape;
@@ -21,14 +26,25 @@ function dims3(op: string, x: TensorView): [number, number, number] {
 
 /**
  * Reduces the middle axis of `x: [outer, n, inner]` into `out: [outer, inner]` (contiguous views, any offset).
- * An empty sum is 0, an empty max is −∞ and an empty min is +∞.
+ * An empty sum is 0, an empty max is −∞ and an empty min is +∞ (for i32: −2³¹ and 2³¹ − 1).
  */
 export function reduce(op: ReduceOp, x: TensorView, out: TensorView): void {
   const [outer, n, inner] = dims3('reduce', x);
   if (outer === 0 || inner === 0) return;
   const xd = arrayOf(x);
   const od = arrayOf(out);
-  const init = op === 'sum' ? 0 : op === 'max' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  const isInt = x.dtype === 'i32';
+  // Identities: −∞/+∞ for f32; the i32 range's ends for i32, which has no infinities.
+  const init =
+    op === 'sum'
+      ? 0
+      : op === 'max'
+        ? isInt
+          ? INT32_MIN
+          : Number.NEGATIVE_INFINITY
+        : isInt
+          ? INT32_MAX
+          : Number.POSITIVE_INFINITY;
   const acc = new Float64Array(inner);
   for (let o = 0; o < outer; o++) {
     acc.fill(init);
