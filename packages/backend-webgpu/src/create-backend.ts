@@ -7,6 +7,7 @@ import {
   type Backend,
   type BackendBuffer,
   BYTES_PER_ELEMENT,
+  bufferRange,
   type DType,
   InvalidArgumentError,
   type MemoryInfo,
@@ -164,22 +165,8 @@ export async function createWebGPUBackend(
 function createBackendObject(ctx: GpuContext): WebGPUBackend {
   const { name } = ctx;
 
-  const range = (op: string, buffer: WebGPUBuffer, offset: number, size: number | undefined): number => {
-    const n = size ?? buffer.size - offset;
-    if (
-      !Number.isInteger(offset) ||
-      !Number.isInteger(n) ||
-      offset < 0 ||
-      n < 0 ||
-      offset + n > buffer.size
-    ) {
-      throw new InvalidArgumentError(
-        op,
-        `range [${offset}, ${offset + n}) is outside the buffer of ${buffer.size} elements`,
-      );
-    }
-    return n;
-  };
+  const range = (op: string, buffer: WebGPUBuffer, offset: number, size: number | undefined): number =>
+    bufferRange(op, buffer.size, offset, size);
 
   const backend: WebGPUBackend = {
     specificationVersion: BACKEND_SPECIFICATION_VERSION,

@@ -10,6 +10,7 @@ export { type CpuBackendOptions, cpuBackend } from './cpu/index.js';
 export * from './dtype.js';
 export * from './errors.js';
 export * from './init.js';
+export * from './kernel-checks.js';
 export * from './ops/index.js';
 export * from './optim/index.js';
 export {

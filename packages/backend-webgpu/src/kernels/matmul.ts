@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import type { MatmulOptions, TensorView } from '@aaren/core';
-import { DTypeError, ShapeError } from '@aaren/core';
+import { DTypeError, matmulExtents } from '@aaren/core';
 import type { GpuContext } from '../runtime/context.js';
 import { MetaLayout } from '../runtime/meta.js';
 import { program } from '../wgsl/program.js';
@@ -112,27 +112,7 @@ export function matmul(
   options: MatmulOptions,
 ): void {
   const { transposeA, transposeB } = options;
-  const [batch = 0, M = 0, N = 0] = out.shape;
-  const K = (transposeA ? a.shape[1] : a.shape[2]) ?? 0;
-  const aM = transposeA ? a.shape[2] : a.shape[1];
-  const bK = transposeB ? b.shape[2] : b.shape[1];
-  const bN = transposeB ? b.shape[1] : b.shape[2];
-  if (
-    a.shape.length !== 3 ||
-    b.shape.length !== 3 ||
-    out.shape.length !== 3 ||
-    a.shape[0] !== batch ||
-    b.shape[0] !== batch ||
-    aM !== M ||
-    bK !== K ||
-    bN !== N
-  ) {
-    throw new ShapeError(
-      'matmul',
-      `inner or batch extents do not match (transposeA=${transposeA}, transposeB=${transposeB})`,
-      [a.shape, b.shape, out.shape],
-    );
-  }
+  const { batch, M, N, K } = matmulExtents(a, b, out, options);
   if (a.dtype !== 'f32' || b.dtype !== 'f32' || out.dtype !== 'f32') {
     throw new DTypeError('matmul', 'the WebGPU matmul supports f32 operands only');
   }

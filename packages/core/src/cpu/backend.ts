@@ -11,6 +11,7 @@ import {
 } from '../backend.js';
 import { BYTES_PER_ELEMENT, type DType, type TensorData } from '../dtype.js';
 import { InvalidArgumentError } from '../errors.js';
+import { bufferRange } from '../kernel-checks.js';
 import { CpuBuffer } from './buffer.js';
 import { cpuKernels } from './kernels/index.js';
 
@@ -52,23 +53,8 @@ export function cpuBackend(options: CpuBackendOptions = {}): Backend {
     return buffer;
   };
 
-  /** Resolves `offset`/`size` defaults and checks the range against the buffer. */
-  const range = (op: string, buffer: CpuBuffer, offset: number, size: number | undefined): number => {
-    const n = size ?? buffer.size - offset;
-    if (
-      !Number.isInteger(offset) ||
-      !Number.isInteger(n) ||
-      offset < 0 ||
-      n < 0 ||
-      offset + n > buffer.size
-    ) {
-      throw new InvalidArgumentError(
-        op,
-        `range [${offset}, ${offset + n}) is outside the buffer of ${buffer.size} elements`,
-      );
-    }
-    return n;
-  };
+  const range = (op: string, buffer: CpuBuffer, offset: number, size: number | undefined): number =>
+    bufferRange(op, buffer.size, offset, size);
 
   const read = (buffer: BackendBuffer, offset = 0, size?: number): TensorData => {
     const b = own('read', buffer);

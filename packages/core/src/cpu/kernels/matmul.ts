@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import type { MatmulOptions, TensorView } from '../../backend.js';
-import { ShapeError } from '../../errors.js';
+import { matmulExtents } from '../../kernel-checks.js';
 import { arrayOf, type CpuArray } from '../buffer.js';
 
 /** Transposes the row-major `[rows, cols]` matrix at `src[offset...]` into `dst` (`[cols, rows]`), in tiles. */
@@ -197,31 +197,11 @@ function gemmDotTransposedB(
  * `transposeA`), `b: [batch, K, N]` (`[batch, N, K]` with `transposeB`), `out: [batch, M, N]`.
  * Products are accumulated in float64 and rounded once. `K = 0` writes zeros.
  * The batch step of each input is taken from its `strides[0]`, so a batch stride of 0 shares one matrix.
- * @throws {@link ShapeError} when the extents do not match.
+ * @throws ShapeError when the extents do not match (see `matmulExtents`).
  */
 export function matmul(a: TensorView, b: TensorView, out: TensorView, options: MatmulOptions): void {
   const { transposeA, transposeB } = options;
-  const [batch = 0, M = 0, N = 0] = out.shape;
-  const K = (transposeA ? a.shape[1] : a.shape[2]) ?? 0;
-  const aM = transposeA ? a.shape[2] : a.shape[1];
-  const bK = transposeB ? b.shape[2] : b.shape[1];
-  const bN = transposeB ? b.shape[1] : b.shape[2];
-  if (
-    a.shape.length !== 3 ||
-    b.shape.length !== 3 ||
-    out.shape.length !== 3 ||
-    a.shape[0] !== batch ||
-    b.shape[0] !== batch ||
-    aM !== M ||
-    bK !== K ||
-    bN !== N
-  ) {
-    throw new ShapeError(
-      'matmul',
-      `inner or batch extents do not match (transposeA=${transposeA}, transposeB=${transposeB})`,
-      [a.shape, b.shape, out.shape],
-    );
-  }
+  const { batch, M, N, K } = matmulExtents(a, b, out, options);
   if (batch === 0 || M === 0 || N === 0) return;
   const ad = arrayOf(a);
   const bd = arrayOf(b);
