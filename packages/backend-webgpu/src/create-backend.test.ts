@@ -229,7 +229,7 @@ describeGpu('device loss', () => {
     device.destroy();
     const started = Date.now();
     await expect(backend.read(x)).rejects.toBeInstanceOf(WebGPUDeviceLostError);
-    expect(Date.now() - started).toBeLessThan(5000);
+    expect(Date.now() - started).toBeLessThan(20_000); // a bound against hangs, not a speed goal
     expect(() => backend.kernels.fill(viewOf(x, [16]), 0)).toThrow(WebGPUDeviceLostError);
     await expect(backend.sync()).rejects.toBeInstanceOf(WebGPUDeviceLostError);
     backend.dispose();
