@@ -12,7 +12,7 @@ import {
 import { BYTES_PER_ELEMENT, type DType, type TensorData } from '../dtype.js';
 import { InvalidArgumentError } from '../errors.js';
 import { bufferRange } from '../kernel-checks.js';
-import { CpuBuffer } from './buffer.js';
+import { type CpuArray, CpuBuffer } from './buffer.js';
 import { cpuKernels } from './kernels/index.js';
 
 /** Options of {@link cpuBackend}. */
@@ -22,7 +22,15 @@ export interface CpuBackendOptions {
    * them apart in error messages (tensors of different instances never mix).
    */
   readonly name?: string;
+  /**
+   * Bytes of freed buffers kept for reuse by later allocations of the same dtype and size (default 64 MiB;
+   * 0 turns reuse off). Reused memory is uninitialised, as the contract allows for `alloc`.
+   */
+  readonly poolBytes?: number;
 }
+
+/** Default {@link CpuBackendOptions.poolBytes}: 64 MiB. */
+export const DEFAULT_POOL_BYTES = 64 * 1024 * 1024;
 
 /**
  * Creates a CPU backend. Each call returns an independent instance with its own memory accounting;
@@ -38,10 +46,16 @@ export interface CpuBackendOptions {
  */
 export function cpuBackend(options: CpuBackendOptions = {}): Backend {
   const name = options.name ?? 'cpu';
+  const poolLimitBytes = options.poolBytes ?? DEFAULT_POOL_BYTES;
   const owner = {};
   const live = new Set<CpuBuffer>();
   let liveBytes = 0;
   let disposed = false;
+  // Freed arrays by dtype and size, reused by later allocations: training and decoding loops allocate the
+  // same shapes every step, and typed-array allocation (zeroing, GC pressure) dominates small ops.
+  const pool = new Map<string, CpuArray[]>();
+  let pooledBytes = 0;
+  const poolKey = (dtype: DType, size: number) => `${dtype}:${size}`;
 
   /** Narrows a buffer to a live buffer of this instance, or throws a helpful error. */
   const own = (op: string, buffer: BackendBuffer): CpuBuffer => {
@@ -74,7 +88,9 @@ export function cpuBackend(options: CpuBackendOptions = {}): Backend {
       if (!Number.isInteger(size) || size < 0) {
         throw new InvalidArgumentError('alloc', `size must be a non-negative integer, got ${size}`);
       }
-      const buffer = new CpuBuffer(owner, dtype, size);
+      const reused = pool.get(poolKey(dtype, size))?.pop();
+      if (reused) pooledBytes -= reused.byteLength;
+      const buffer = new CpuBuffer(owner, dtype, size, reused);
       live.add(buffer);
       liveBytes += size * BYTES_PER_ELEMENT[dtype];
       return buffer;
@@ -103,7 +119,14 @@ export function cpuBackend(options: CpuBackendOptions = {}): Backend {
       // Freeing twice is a no-op, so the accounting stays exact.
       if (!live.delete(buffer)) return;
       liveBytes -= buffer.size * BYTES_PER_ELEMENT[buffer.dtype];
-      buffer.release();
+      const data = buffer.release();
+      if (data && data.length > 0 && pooledBytes + data.byteLength <= poolLimitBytes) {
+        const key = poolKey(buffer.dtype, buffer.size);
+        const list = pool.get(key);
+        if (list) list.push(data);
+        else pool.set(key, [data]);
+        pooledBytes += data.byteLength;
+      }
     },
 
     memoryInfo(): MemoryInfo {
@@ -117,6 +140,8 @@ export function cpuBackend(options: CpuBackendOptions = {}): Backend {
     dispose(): void {
       for (const buffer of live) buffer.release();
       live.clear();
+      pool.clear();
+      pooledBytes = 0;
       liveBytes = 0;
       disposed = true;
     },

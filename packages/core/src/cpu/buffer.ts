@@ -27,11 +27,12 @@ export class CpuBuffer implements BackendBuffer {
   #data: CpuArray;
   #freed = false;
 
-  constructor(owner: object, dtype: DType, size: number) {
+  /** `storage`, when given, is reused (an array of `size` elements of `dtype` from a freed buffer). */
+  constructor(owner: object, dtype: DType, size: number, storage?: CpuArray) {
     this.owner = owner;
     this.dtype = dtype;
     this.size = size;
-    this.#data = dtype === 'f32' ? new Float32Array(size) : new Int32Array(size);
+    this.#data = storage ?? (dtype === 'f32' ? new Float32Array(size) : new Int32Array(size));
   }
 
   /** The elements. @throws {@link InvalidArgumentError} after {@link CpuBuffer.release}. */
@@ -50,12 +51,16 @@ export class CpuBuffer implements BackendBuffer {
     return this.#freed;
   }
 
-  /** Drops the storage. Returns `false` when the buffer was already released (nothing done). */
-  release(): boolean {
-    if (this.#freed) return false;
+  /**
+   * Drops the storage and returns it (so the backend can reuse it for a later allocation of the same size),
+   * or `null` when the buffer was already released.
+   */
+  release(): CpuArray | null {
+    if (this.#freed) return null;
+    const data = this.#data;
     this.#freed = true;
     this.#data = FREED;
-    return true;
+    return data;
   }
 }
 
