@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TensorView } from './backend.js';
 import { InvalidArgumentError, ShapeError } from './errors.js';
-import { bufferRange, matmulExtents } from './kernel-checks.js';
+import { bufferRange, checkGroupNormGroups, matmulExtents } from './kernel-checks.js';
 import { contiguousStrides } from './shape.js';
 
 const view = (shape: number[]): TensorView => ({
@@ -51,5 +51,17 @@ describe('bufferRange', () => {
       'write: range [8, 11) is outside the buffer of 10 elements',
     );
     expect(() => bufferRange('read', 10, -1, 2)).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('checkGroupNormGroups', () => {
+  it('accepts positive divisors of the channels and names both numbers otherwise', () => {
+    expect(() => checkGroupNormGroups(12, 4)).not.toThrow();
+    expect(() => checkGroupNormGroups(12, 12)).not.toThrow();
+    for (const groups of [5, 0, -3, 1.5])
+      expect(() => checkGroupNormGroups(12, groups)).toThrow(InvalidArgumentError);
+    expect(() => checkGroupNormGroups(12, 5)).toThrow(
+      'groupNorm: groups = 5 must be a positive divisor of the 12 channels',
+    );
   });
 });

@@ -71,3 +71,16 @@ export function bufferRange(
   }
   return n;
 }
+
+/**
+ * Checks the `groups` argument of a `groupNorm` kernel call against the `channels` of its input.
+ * @throws {@link InvalidArgumentError} unless `groups` is a positive divisor of `channels`.
+ */
+export function checkGroupNormGroups(channels: number, groups: number): void {
+  if (!Number.isInteger(groups) || groups <= 0 || channels % groups !== 0) {
+    throw new InvalidArgumentError(
+      'groupNorm',
+      `groups = ${groups} must be a positive divisor of the ${channels} channels`,
+    );
+  }
+}

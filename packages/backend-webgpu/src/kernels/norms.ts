@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import type { TensorView } from '@aaren/core';
-import { DTypeError, InvalidArgumentError } from '@aaren/core';
+import { checkGroupNormGroups, DTypeError } from '@aaren/core';
 import type { Arg } from '../runtime/bindings.js';
 import type { GpuContext } from '../runtime/context.js';
 import { MetaLayout } from '../runtime/meta.js';
@@ -146,12 +146,7 @@ export function groupNorm(
   out: TensorView,
 ): void {
   const [rows = 0, C = 0] = x.shape;
-  if (!Number.isInteger(groups) || groups <= 0 || C % groups !== 0) {
-    throw new InvalidArgumentError(
-      'groupNorm',
-      `groups = ${groups} must be a positive divisor of the ${C} channels`,
-    );
-  }
+  checkGroupNormGroups(C, groups);
   runNorm(ctx, {
     label: 'groupNorm',
     x,

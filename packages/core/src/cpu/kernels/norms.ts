@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import type { TensorView } from '../../backend.js';
-import { InvalidArgumentError } from '../../errors.js';
+import { checkGroupNormGroups } from '../../kernel-checks.js';
 import { arrayOf, type CpuArray } from '../buffer.js';
 
 /** An optional per-feature affine parameter: its array and offset, or `null`. */
@@ -91,7 +91,7 @@ export function rmsNorm(x: TensorView, gamma: TensorView | null, eps: number, ou
 /**
  * Group norm of `x: [rows, C]`: the channels split into `groups` contiguous groups of `C/groups`, each
  * normalised like layer norm, then `·gamma[c] + beta[c]` (`[C]` or `null`).
- * @throws {@link InvalidArgumentError} when `groups` is not a positive divisor of `C`.
+ * @throws InvalidArgumentError (see `checkGroupNormGroups`) when `groups` is not a positive divisor of `C`.
  */
 export function groupNorm(
   x: TensorView,
@@ -102,12 +102,7 @@ export function groupNorm(
   out: TensorView,
 ): void {
   const [rows = 0, C = 0] = x.shape;
-  if (!Number.isInteger(groups) || groups <= 0 || C % groups !== 0) {
-    throw new InvalidArgumentError(
-      'groupNorm',
-      `groups = ${groups} must be a positive divisor of the ${C} channels`,
-    );
-  }
+  checkGroupNormGroups(C, groups);
   if (rows === 0 || C === 0) return;
   const xd = arrayOf(x);
   const od = arrayOf(out);
